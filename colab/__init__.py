@@ -1,0 +1,95 @@
+"""Co-Lab: the learning platform of the MenEngage Learning Collaborative."""
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config, policy
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import LANGUAGES, select_locale, select_timezone
+from .static_files import static_url
+
+
+def create_app(overrides=None):
+    """Build the application: settings, extensions, blueprints, template helpers, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please sign in to open that page.")
+
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(User, int(user_id))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_blueprints(app):
+    from . import site
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .courses.views import bp as courses_bp
+
+    for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    site.register_error_pages(app)
+    app.register_error_handler(401, lambda error: login_manager.unauthorized())
+
+
+def _register_template_helpers(app):
+    app.jinja_env.globals.update(can=policy.can, LANGUAGES=LANGUAGES, static_url=static_url)
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def page_context():
+        locale = str(get_locale())
+        return {"locale": locale, "text_direction": LANGUAGES.get(locale, {}).get("dir", "ltr"),
+                "current_path": request.full_path.rstrip("?")}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+        return response
+
+
+def _register_commands(app):
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""People: sign-up, sign-in, password reset, profile, their own data."""

@@ -1,0 +1,95 @@
+"""Forms for signing up, signing in, resetting a password and editing a profile."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..i18n import LANGUAGES, TIMEZONES
+
+COMMON_PASSWORDS = {
+    "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop",
+    "iloveyou123", "contraseña", "contrasena", "contrasena123", "motdepasse", "letmein123",
+    "administrator", "welcome123", "abcdefghij", "0123456789", "qwerty1234", "passw0rd123",
+}
+MIN_PASSWORD = 10
+
+
+def strong_password(form, field):
+    """At least 10 characters, not a well-known password, not the email address."""
+    value = field.data or ""
+    email = (form.email.data or "").lower() if hasattr(form, "email") else ""
+    if len(value) < MIN_PASSWORD:
+        raise ValidationError(_l("Use at least %(n)s characters.", n=MIN_PASSWORD))
+    if value.lower() in COMMON_PASSWORDS or len(set(value)) < 4:
+        raise ValidationError(_l("This password is too easy to guess. Try a few unrelated words."))
+    if email and email.split("@")[0] and email.split("@")[0] in value.lower():
+        raise ValidationError(_l("Do not use your email address in your password."))
+
+
+def language_choices():
+    return [(code, info["name"]) for code, info in LANGUAGES.items()]
+
+
+def timezone_choices():
+    return [(name, name.replace("_", " ")) for name in TIMEZONES]
+
+
+class RegionField(SelectField):
+    """An optional choice of regional network; the empty value means none."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=lambda value: int(value) if value else None, **kwargs)
+
+
+def private_email_field():
+    return EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your email address.")), Email(_l("Enter a valid email address.")),
+                    Length(max=254)],
+        description=_l("Only used to sign in and to reset your password. Never shown to others."))
+
+
+class ProfileFields(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(_l("Enter a display name.")), Length(2, 60)],
+        description=_l("Shown to other people. It does not have to be your real name."))
+    locale = SelectField(_l("Language"), choices=language_choices)
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices,
+                           description=_l("Dates and times are shown in this time zone."))
+    region = RegionField(_l("Region (optional)"))
+
+
+class SignUpForm(ProfileFields):
+    email = private_email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")), strong_password],
+                             description=_l("At least 10 characters. A few unrelated words work well."))
+
+
+class ProfileForm(ProfileFields):
+    email = private_email_field()
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
+                                                 Email(_l("Enter a valid email address."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password.")), strong_password],
+                             description=_l("At least 10 characters. A few unrelated words work well."))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[EqualTo("password", _l("The two passwords do not match."))])
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))])

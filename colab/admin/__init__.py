@@ -1,0 +1,1 @@
+"""The secretariat's overview of people and courses."""

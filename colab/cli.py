@@ -1,0 +1,126 @@
+"""Command-line tools: content, translations, users, reference and demo data."""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+content_cli = AppGroup("content", help="Check and load course content from files.")
+translate_cli = AppGroup("translate", help="Extract, update and compile translations (wraps pybabel).")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def register(app):
+    for group in (content_cli, translate_cli, users_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(setup)
+    app.cli.add_command(demo)
+
+
+def _content_dir(path):
+    return Path(path or current_app.config["CONTENT_DIR"])
+
+
+@content_cli.command("check")
+@click.option("--dir", "path", help="Content folder (default: CONTENT_DIR).")
+def content_check(path):
+    """Validate every content file without writing anything."""
+    from .courses.loader import ContentError, read_content
+    try:
+        courses = read_content(_content_dir(path))
+    except ContentError as error:
+        _fail(error)
+    lessons = sum(len(c.lessons) for c in courses)
+    click.echo(f"Content is valid: {len(courses)} courses, {lessons} lessons.")
+
+
+@content_cli.command("sync")
+@click.option("--dir", "path", help="Content folder (default: CONTENT_DIR).")
+def content_sync(path):
+    """Validate every content file, then load them all; on any error change nothing."""
+    from .courses.loader import ContentError
+    from .courses.sync import sync_content
+    try:
+        report = sync_content(_content_dir(path))
+    except ContentError as error:
+        db.session.rollback()
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Content synced: {report}.")
+
+
+def _fail(error):
+    click.echo(f"Content has {len(error.problems)} problem(s); nothing was changed:", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract():
+    """Extract every translatable string into translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--add-location=file",
+             "--sort-by-file", "--omit-header", "-o", "translations/messages.pot", ".")
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract, then merge new strings into every catalog."""
+    translate_extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--omit-header")
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile the catalogs to .mo files the app reads."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def translate_init(language):
+    """Start a catalog for a new language."""
+    _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Admin", help="Display name.")
+@click.password_option()
+def create_admin(email, name, password):
+    """Create an admin account (or make an existing account admin)."""
+    from .accounts import service
+    user = service.find_by_email(email)
+    if user is None:
+        user = service.create_user(email, name, password, is_admin=True)
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"{user.email} is an admin.")
+
+
+@click.command("setup")
+def setup():
+    """Create the reference data every installation needs (the regions)."""
+    from .accounts.service import ensure_regions
+    added = ensure_regions()
+    db.session.commit()
+    click.echo(f"Reference data ready ({added} regions added).")
+
+
+@click.command("demo")
+def demo():
+    """Load the demo accounts and their progress once; running it again changes nothing."""
+    from .demo import load_demo
+    created = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present.")

@@ -1,0 +1,66 @@
+"""Settings: these defaults, then instance/config.py, then COLAB_* environment variables."""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    # Development and tests set DEVELOPMENT or TESTING; anything else is production.
+    "DEVELOPMENT": False,
+    "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+    "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
+    "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
+    "SIGN_IN_RATE_LIMIT": "10 per minute;50 per hour",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "MAIL_SERVER": None,  # None: mail is written to instance/outbox/
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,
+    "MAIL_SENDER": "Co-Lab <no-reply@colab.invalid>",
+    "PER_PAGE": 50,
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry a content hash
+}
+
+# Environment names that are not simply "COLAB_" + the setting's name.
+ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+
+def load(app, overrides=None):
+    """Fill app.config in order: defaults, instance/config.py, environment, overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COLAB")
+    for alias, name in ENV_ALIASES.items():
+        if alias in app.config:
+            app.config[name] = app.config.pop(alias)
+    if overrides:
+        app.config.update(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "colab.sqlite")
+    _ensure_secret_key(app)
+
+
+def _ensure_secret_key(app):
+    """Refuse to run in production without COLAB_SECRET_KEY; in development keep one in instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not (app.config["DEVELOPMENT"] or app.config.get("TESTING")):
+        raise RuntimeError(
+            "COLAB_SECRET_KEY is not set. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))') before starting Co-Lab "
+            "in production, or set COLAB_DEVELOPMENT=1 on a development machine."
+        )
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,1 @@
+"""Courses, modules, lessons and activities loaded from content files; enrolment and progress."""

@@ -1,0 +1,20 @@
+"""Forms a learner fills in inside a lesson."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ReflectionForm(FlaskForm):
+    text = TextAreaField(_l("Your reflection"),
+                         validators=[DataRequired(_l("Write something before saving.")), Length(max=20000)],
+                         description=_l("Private: only you can see it. You can edit it later."))
+
+
+class SelfCheckForm(FlaskForm):
+    choice = RadioField(_l("Your answer"), coerce=int, validators=[DataRequired(_l("Choose an answer."))],
+                        validate_choice=True)
+
+    def __init__(self, count, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choice.choices = [(index, str(index)) for index in range(count)]

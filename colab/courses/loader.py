@@ -1,0 +1,348 @@
+"""Read and validate the content folder; every problem names the file, the line and what is wrong."""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..i18n import LANGUAGES
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ACTIVITY_TYPES = ("reflection", "selfcheck")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n?(.*)\Z", re.S)
+
+
+@dataclass
+class Problem:
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self):
+        path = self.path
+        try:
+            path = Path(path).resolve().relative_to(Path.cwd())
+        except ValueError:
+            pass
+        where = f"{path}:{self.line}" if self.line else str(path)
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ActivitySpec:
+    slug: str
+    kind: str
+    prompt: str = ""
+    choices: list = field(default_factory=list)  # [(text, feedback)]
+    correct: int | None = None
+
+
+@dataclass
+class LessonSpec:
+    locale: str
+    title: str
+    minutes: int
+    body: str
+    objectives: list = field(default_factory=list)
+    content_note: str = ""
+    activities: list = field(default_factory=list)
+    path: Path | None = None
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: dict
+    summary: dict
+    lessons: list  # lesson slugs in order
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    position: int
+    title: dict
+    summary: dict
+    modules: list
+    lessons: dict  # slug -> {locale: LessonSpec}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of each mapping and each of its keys."""
+
+
+class LineDict(dict):
+    line = None
+    key_lines: dict = {}
+
+
+def _construct_mapping(loader, node):
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Collects problems while reading one content tree."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.problems = []
+
+    def problem(self, path, line, message):
+        self.problems.append(Problem(path, line, message))
+
+    def load_yaml(self, path, text, line_offset=0):
+        try:
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 + line_offset if mark else None
+            self.problem(path, line, f"YAML cannot be read: {getattr(error, 'problem', error)}")
+            return None
+        if not isinstance(data, dict):
+            self.problem(path, 1 + line_offset, "expected a mapping of fields (key: value)")
+            return None
+        return data
+
+    def line_of(self, mapping, key, offset=0):
+        line = getattr(mapping, "key_lines", {}).get(key) or getattr(mapping, "line", None)
+        return line + offset if line else None
+
+    def translated(self, path, mapping, key, required=True):
+        """A {locale: text} field; English is required when the field is."""
+        value = mapping.get(key)
+        line = self.line_of(mapping, key)
+        if value is None:
+            if required:
+                self.problem(path, mapping.line, f'missing "{key}"')
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, line, f'"{key}" must list one text per language, e.g. en: ...')
+            return {}
+        for code, text in value.items():
+            if code not in LANGUAGES:
+                self.problem(path, line, f'"{key}" has unknown language "{code}"')
+            elif not isinstance(text, str) or not text.strip():
+                self.problem(path, line, f'"{key}" in "{code}" is empty')
+        if required and "en" not in value:
+            self.problem(path, line, f'"{key}" has no English (en) text')
+        return {c: str(t).strip() for c, t in value.items() if c in LANGUAGES and t}
+
+    def slug(self, path, line, value, what):
+        if not isinstance(value, str) or not SLUG.match(value):
+            self.problem(path, line, f'{what} slug {value!r} must be lowercase letters, digits and hyphens')
+            return False
+        return True
+
+    # --- course.yml ---------------------------------------------------------
+
+    def read_course(self, folder):
+        path = folder / "course.yml"
+        if not path.exists():
+            self.problem(folder, None, "course folder has no course.yml")
+            return None
+        data = self.load_yaml(path, path.read_text(encoding="utf-8"))
+        if data is None:
+            return None
+        slug = data.get("slug")
+        if slug != folder.name:
+            self.problem(path, self.line_of(data, "slug"), f'slug must be "{folder.name}", the folder name')
+        position = data.get("position", 100)
+        if not isinstance(position, int):
+            self.problem(path, self.line_of(data, "position"), "position must be a whole number")
+            position = 100
+        modules, seen_modules, listed = [], set(), {}
+        raw_modules = data.get("modules")
+        if not isinstance(raw_modules, list) or not raw_modules:
+            self.problem(path, self.line_of(data, "modules"), "modules must be a non-empty list")
+            raw_modules = []
+        for number, raw in enumerate(raw_modules, 1):
+            if not isinstance(raw, dict):
+                self.problem(path, self.line_of(data, "modules"), f"module {number} must be a mapping")
+                continue
+            mslug = raw.get("slug")
+            if not self.slug(path, self.line_of(raw, "slug"), mslug, f"module {number}"):
+                continue
+            if mslug in seen_modules:
+                self.problem(path, self.line_of(raw, "slug"), f'duplicate module slug "{mslug}"')
+            seen_modules.add(mslug)
+            lessons = raw.get("lessons")
+            if not isinstance(lessons, list) or not lessons:
+                self.problem(path, self.line_of(raw, "lessons"), f'module "{mslug}" must list its lessons')
+                lessons = []
+            for lslug in lessons:
+                line = self.line_of(raw, "lessons")
+                if not self.slug(path, line, lslug, "lesson"):
+                    continue
+                if lslug in listed:
+                    self.problem(path, line, f'duplicate lesson slug "{lslug}" (lesson slugs are unique in a course)')
+                listed[lslug] = (mslug, line)
+            modules.append(ModuleSpec(mslug, self.translated(path, raw, "title"),
+                                      self.translated(path, raw, "summary", required=False),
+                                      [s for s in lessons if isinstance(s, str)]))
+        course = CourseSpec(slug=folder.name, position=position, modules=modules, lessons={},
+                            title=self.translated(path, data, "title"),
+                            summary=self.translated(path, data, "summary", required=False))
+        self.read_lessons(folder, course, listed, path)
+        return course
+
+    def read_lessons(self, folder, course, listed, course_path):
+        for locale_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if locale_dir.name not in LANGUAGES:
+                self.problem(locale_dir, None, f'"{locale_dir.name}" is not a platform language ({", ".join(LANGUAGES)})')
+                continue
+            for path in sorted(locale_dir.glob("*/*.md")):
+                lslug, mslug = path.stem, path.parent.name
+                if lslug not in listed:
+                    self.problem(path, None, f'lesson "{lslug}" is not listed in {course_path.name}')
+                    continue
+                if listed[lslug][0] != mslug:
+                    self.problem(path, None, f'lesson "{lslug}" is listed under module "{listed[lslug][0]}", not "{mslug}"')
+                    continue
+                spec = self.read_lesson(path, locale_dir.name)
+                if spec:
+                    course.lessons.setdefault(lslug, {})[locale_dir.name] = spec
+        for lslug, (mslug, line) in listed.items():
+            if lslug not in course.lessons and not any(p.path.stem == lslug for p in self.problems if isinstance(p.path, Path)):
+                self.problem(course_path, line, f'lesson "{lslug}" is listed but has no file in any language')
+        for lslug, versions in course.lessons.items():
+            self.compare_translations(versions)
+
+    # --- one lesson file ---------------------------------------------------
+
+    def read_lesson(self, path, locale):
+        text = path.read_text(encoding="utf-8")
+        match = FRONT_MATTER.match(text)
+        if not match:
+            self.problem(path, 1, "the file must start with front matter between two --- lines")
+            return None
+        meta = self.load_yaml(path, match.group(1) or "", line_offset=1)
+        if meta is None:
+            return None
+        at = lambda key: self.line_of(meta, key, 1)  # noqa: E731 - front matter starts on line 2
+        ok = True
+        if meta.get("slug") not in (None, path.stem):
+            self.problem(path, at("slug"), f'slug "{meta["slug"]}" must equal the file name "{path.stem}"')
+            ok = False
+        title = meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.problem(path, at("title"), 'missing "title"')
+            ok = False
+        minutes = meta.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
+            self.problem(path, at("minutes"), '"minutes" must be a whole number from 1 to 240')
+            ok = False
+        objectives = meta.get("objectives") or []
+        if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
+            self.problem(path, at("objectives"), '"objectives" must be a list of sentences')
+            ok = False
+        note = meta.get("content_note") or ""
+        if not isinstance(note, str):
+            self.problem(path, at("content_note"), '"content_note" must be text')
+            ok = False
+        activities = self.read_activities(path, meta, at)
+        if not match.group(2).strip():
+            self.problem(path, None, "the lesson has no body text after the front matter")
+            ok = False
+        if not ok or activities is None:
+            return None
+        return LessonSpec(locale=locale, title=title.strip(), minutes=minutes, body=match.group(2),
+                          objectives=[o.strip() for o in objectives], content_note=note.strip(),
+                          activities=activities, path=path)
+
+    def read_activities(self, path, meta, at):
+        raw = meta.get("activities") or []
+        if not isinstance(raw, list):
+            self.problem(path, at("activities"), '"activities" must be a list')
+            return None
+        result, seen, ok = [], set(), True
+        for number, item in enumerate(raw, 1):
+            line = (item.line + 1) if isinstance(item, LineDict) else at("activities")
+            if not isinstance(item, dict):
+                self.problem(path, line, f"activity {number} must be a mapping")
+                ok = False
+                continue
+            kind, slug = item.get("type"), item.get("slug")
+            label = f'activity {number} ({kind} "{slug}")'
+            if kind not in ACTIVITY_TYPES:
+                self.problem(path, line, f'activity {number}: unknown type {kind!r} (use {" or ".join(ACTIVITY_TYPES)})')
+                ok = False
+                continue
+            if not self.slug(path, line, slug, f"activity {number}"):
+                ok = False
+                continue
+            if slug in seen:
+                self.problem(path, line, f'duplicate activity slug "{slug}"')
+                ok = False
+            seen.add(slug)
+            spec = self.read_activity(path, line, label, item, kind, slug)
+            ok = ok and spec is not None
+            if spec:
+                result.append(spec)
+        return result if ok else None
+
+    def read_activity(self, path, line, label, item, kind, slug):
+        text_key = "prompt" if kind == "reflection" else "question"
+        text = item.get(text_key)
+        if not isinstance(text, str) or not text.strip():
+            self.problem(path, line, f'{label}: missing "{text_key}"')
+            return None
+        if kind == "reflection":
+            return ActivitySpec(slug, kind, prompt=text.strip())
+        choices = item.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            self.problem(path, line, f"{label}: a self-check needs at least two choices")
+            return None
+        parsed, correct = [], []
+        for index, choice in enumerate(choices):
+            cline = (choice.line + 1) if isinstance(choice, LineDict) else line
+            if not isinstance(choice, dict) or not str(choice.get("text") or "").strip():
+                self.problem(path, cline, f'{label}: choice {index + 1} has no "text"')
+                return None
+            if not str(choice.get("feedback") or "").strip():
+                self.problem(path, cline, f'{label}: choice {index + 1} has no "feedback"')
+                return None
+            if choice.get("correct") is True:
+                correct.append(index)
+            parsed.append((str(choice["text"]).strip(), str(choice["feedback"]).strip()))
+        if len(correct) != 1:
+            what = "no choice is marked correct: true" if not correct else "more than one choice is marked correct"
+            self.problem(path, line, f"{label}: {what}")
+            return None
+        return ActivitySpec(slug, kind, prompt=text.strip(), choices=parsed, correct=correct[0])
+
+    def compare_translations(self, versions):
+        """Every translation of a lesson has the same activities, so answers mean the same."""
+        locales = sorted(versions, key=list(LANGUAGES).index)
+        reference = versions[locales[0]]
+        shape = lambda spec: [(a.slug, a.kind, len(a.choices), a.correct) for a in spec.activities]  # noqa: E731
+        for locale in locales[1:]:
+            if shape(versions[locale]) != shape(reference):
+                self.problem(versions[locale].path, None,
+                             f"activities differ from the {reference.locale} version ({reference.path.name}): "
+                             "same slugs, types, number of choices and correct choice are required")
+
+
+def read_content(root):
+    """Parse and validate every course under root; raise ContentError listing all problems."""
+    reader = _Reader(root)
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentError([Problem(root, None, "content folder not found")])
+    courses = [reader.read_course(folder) for folder in sorted(root.iterdir()) if folder.is_dir()]
+    if reader.problems:
+        raise ContentError(reader.problems)
+    return [course for course in courses if course]

@@ -1,0 +1,210 @@
+"""What learners do with courses: enrol, read, answer, complete. No requests here."""
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+
+from ..accounts.service import exporter
+from ..extensions import db
+from ..markup import render
+from ..models_base import utcnow
+from .models import Activity, Course, Enrolment, Lesson, LessonProgress, Module, Response
+
+
+def catalogue():
+    """Courses open to learners, in catalogue order."""
+    return db.session.scalars(db.select(Course).filter_by(archived=False).order_by(Course.position, Course.slug)).all()
+
+
+def find_course(slug):
+    return db.session.scalar(db.select(Course).filter_by(slug=slug, archived=False))
+
+
+def find_lesson(course, slug):
+    return db.session.scalar(db.select(Lesson).filter_by(course=course, slug=slug, archived=False)
+                             .options(selectinload(Lesson.activities)))
+
+
+@dataclass
+class ModuleOutline:
+    module: Module
+    lessons: list
+    done: int
+
+    @property
+    def percent(self):
+        return round(100 * self.done / len(self.lessons)) if self.lessons else 0
+
+
+@dataclass
+class Outline:
+    """A course's live modules and lessons, in order, with one learner's completions."""
+
+    modules: list
+    completed_ids: set
+
+    @property
+    def lessons(self):
+        return [lesson for outline in self.modules for lesson in outline.lessons]
+
+    @property
+    def done(self):
+        return sum(outline.done for outline in self.modules)
+
+    @property
+    def percent(self):
+        total = len(self.lessons)
+        return round(100 * self.done / total) if total else 0
+
+    def next_after(self, lesson):
+        lessons = self.lessons
+        index = lessons.index(lesson)
+        return lessons[index + 1] if index + 1 < len(lessons) else None
+
+    def previous_before(self, lesson):
+        lessons = self.lessons
+        index = lessons.index(lesson)
+        return lessons[index - 1] if index > 0 else None
+
+    def first_unfinished(self):
+        return next((lesson for lesson in self.lessons if lesson.id not in self.completed_ids), None)
+
+
+def outline(course, user=None):
+    """The course outline in two queries, with the user's completed lessons marked."""
+    lessons = db.session.scalars(
+        db.select(Lesson).join(Module)
+        .where(Lesson.course_id == course.id, Lesson.archived.is_(False), Module.archived.is_(False))
+        .order_by(Module.position, Lesson.position).options(selectinload(Lesson.module))
+    ).all()
+    completed = completed_lesson_ids(user, course) if user else set()
+    modules = []
+    for lesson in lessons:
+        if not modules or modules[-1].module is not lesson.module:
+            modules.append(ModuleOutline(lesson.module, [], 0))
+        modules[-1].lessons.append(lesson)
+        modules[-1].done += lesson.id in completed
+    return Outline(modules, completed)
+
+
+def completed_lesson_ids(user, course):
+    return set(db.session.scalars(
+        db.select(LessonProgress.lesson_id).join(Lesson)
+        .where(LessonProgress.user_id == user.id, Lesson.course_id == course.id,
+               LessonProgress.completed_at.is_not(None))))
+
+
+def enrolment_for(user, course):
+    return db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
+
+
+def enrolments(user):
+    """The user's enrolments in live courses, most recently active first."""
+    rows = db.session.scalars(
+        db.select(Enrolment).join(Course).where(Enrolment.user_id == user.id, Course.archived.is_(False))
+        .options(selectinload(Enrolment.course), selectinload(Enrolment.last_lesson))
+    ).all()
+    return sorted(rows, key=lambda e: e.last_seen_at or e.enrolled_at, reverse=True)
+
+
+def enrol(user, course):
+    """Enrol the user in the course (once)."""
+    enrolment = enrolment_for(user, course)
+    if enrolment is None:
+        enrolment = Enrolment(user_id=user.id, course=course)
+        db.session.add(enrolment)
+        db.session.flush()
+    return enrolment
+
+
+def record_visit(user, lesson):
+    """Note that the user opened the lesson: enrols them and moves their bookmark."""
+    now = utcnow()
+    enrolment = enrol(user, lesson.course)
+    enrolment.last_lesson, enrolment.last_seen_at = lesson, now
+    progress = progress_for(user, lesson)
+    if progress is None:
+        db.session.add(LessonProgress(user_id=user.id, lesson=lesson, started_at=now, last_seen_at=now))
+    else:
+        progress.last_seen_at = now
+    db.session.flush()
+    return enrolment
+
+
+def progress_for(user, lesson):
+    return db.session.scalar(db.select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id))
+
+
+def set_completed(user, lesson, completed=True):
+    """Mark the lesson done (or not done) and update the course's completion."""
+    enrolment = record_visit(user, lesson)
+    progress = progress_for(user, lesson)
+    progress.completed_at = (progress.completed_at or utcnow()) if completed else None
+    db.session.flush()
+    course_outline = outline(lesson.course, user)
+    finished = course_outline.first_unfinished() is None
+    if finished and enrolment.completed_at is None:
+        enrolment.completed_at = utcnow()
+    elif not finished:
+        enrolment.completed_at = None
+    return course_outline
+
+
+def responses_for(user, lesson):
+    """The user's responses to the lesson's activities, keyed by activity id."""
+    ids = [activity.id for activity in lesson.activities]
+    rows = db.session.scalars(db.select(Response).where(Response.user_id == user.id, Response.activity_id.in_(ids)))
+    return {row.activity_id: row for row in rows}
+
+
+def _response(user, activity):
+    response = db.session.scalar(db.select(Response).filter_by(user_id=user.id, activity_id=activity.id))
+    if response is None:
+        response = Response(user_id=user.id, activity=activity)
+        db.session.add(response)
+    return response
+
+
+def save_reflection(user, activity, text):
+    """Keep the learner's private reflection, source and rendered HTML side by side."""
+    response = _response(user, activity)
+    response.text_source, response.text_html = text, str(render(text))
+    response.updated_at = utcnow()
+    db.session.flush()
+    return response
+
+
+def answer_selfcheck(user, activity, choice):
+    """Record the learner's choice; retries overwrite it and count attempts."""
+    response = _response(user, activity)
+    response.choice = choice
+    response.attempts = (response.attempts or 0) + 1
+    response.updated_at = utcnow()
+    db.session.flush()
+    return response
+
+
+def find_activity(lesson, slug):
+    return next((a for a in lesson.activities if a.slug == slug and not a.archived), None)
+
+
+
+@exporter
+def export_for(user):
+    """The user's enrolments, lesson progress and answers, for their personal data export."""
+    iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    enrolled = db.session.scalars(db.select(Enrolment).filter_by(user_id=user.id)
+                                  .options(selectinload(Enrolment.course))).all()
+    progress = db.session.scalars(db.select(LessonProgress).filter_by(user_id=user.id)
+                                  .options(selectinload(LessonProgress.lesson).selectinload(Lesson.course))).all()
+    answers = db.session.scalars(db.select(Response).filter_by(user_id=user.id).options(
+        selectinload(Response.activity).selectinload(Activity.lesson).selectinload(Lesson.course))).all()
+    return "courses", {
+        "enrolments": [{"course": e.course.slug, "enrolled_at": iso(e.enrolled_at),
+                        "completed_at": iso(e.completed_at)} for e in enrolled],
+        "lessons": [{"course": p.lesson.course.slug, "lesson": p.lesson.slug, "started_at": iso(p.started_at),
+                     "completed_at": iso(p.completed_at)} for p in progress],
+        "responses": [{"course": r.activity.lesson.course.slug, "lesson": r.activity.lesson.slug,
+                       "activity": r.activity.slug, "type": r.activity.kind,
+                       "reflection": r.text_source or None, "choice": r.choice,
+                       "updated_at": iso(r.updated_at)} for r in answers],
+    }

@@ -1,0 +1,97 @@
+"""Load validated content into the database: an upsert keyed by slugs that keeps learners' records."""
+from dataclasses import dataclass
+
+from ..extensions import db
+from ..markup import render
+from .loader import read_content
+from .models import Activity, Course, Lesson, LessonText, Module
+
+
+@dataclass
+class SyncReport:
+    courses: int = 0
+    modules: int = 0
+    lessons: int = 0
+    texts: int = 0
+    archived: int = 0
+
+    def __str__(self):
+        return (f"{self.courses} courses, {self.modules} modules, {self.lessons} lessons, "
+                f"{self.texts} lesson texts; {self.archived} items archived")
+
+
+def sync_content(root):
+    """Validate everything under root, then upsert it; on any error raise before writing."""
+    specs = read_content(root)
+    report = SyncReport()
+    existing = {course.slug: course for course in db.session.scalars(db.select(Course))}
+    for spec in specs:
+        course = existing.pop(spec.slug, None) or Course(slug=spec.slug)
+        db.session.add(course)
+        course.position, course.title, course.summary, course.archived = spec.position, spec.title, spec.summary, False
+        _sync_modules(course, spec, report)
+        report.courses += 1
+    for course in existing.values():
+        if not course.archived:
+            course.archived = True
+            report.archived += 1
+    db.session.flush()
+    return report
+
+
+def _sync_modules(course, spec, report):
+    modules = {module.slug: module for module in course.modules}
+    lessons = {lesson.slug: lesson for lesson in db.session.scalars(db.select(Lesson).filter_by(course=course))} \
+        if course.id else {}
+    for position, mspec in enumerate(spec.modules):
+        module = modules.pop(mspec.slug, None) or Module(slug=mspec.slug)
+        if module not in course.modules:
+            course.modules.append(module)
+        module.position, module.title, module.summary, module.archived = position, mspec.title, mspec.summary, False
+        report.modules += 1
+        for lposition, lslug in enumerate(mspec.lessons):
+            lesson = lessons.pop(lslug, None) or Lesson(slug=lslug, course=course)
+            lesson.module, lesson.position, lesson.archived = module, lposition, False
+            db.session.add(lesson)
+            _sync_lesson(lesson, spec.lessons[lslug], report)
+            report.lessons += 1
+    for item in [*modules.values(), *lessons.values()]:
+        if not item.archived:
+            item.archived = True
+            report.archived += 1
+
+
+def _sync_lesson(lesson, versions, report):
+    texts = {text.locale: text for text in lesson.texts}
+    for locale, spec in versions.items():
+        text = texts.pop(locale, None) or LessonText(locale=locale)
+        if text not in lesson.texts:
+            lesson.texts.append(text)
+        text.title, text.minutes, text.objectives = spec.title, spec.minutes, spec.objectives
+        text.content_note, text.body_html = spec.content_note, str(render(spec.body))
+        report.texts += 1
+    for stale in texts.values():
+        lesson.texts.remove(stale)
+    _sync_activities(lesson, versions)
+
+
+def _sync_activities(lesson, versions):
+    activities = {activity.slug: activity for activity in lesson.activities}
+    reference = next(iter(versions.values()))
+    for position, aspec in enumerate(reference.activities):
+        activity = activities.pop(aspec.slug, None) or Activity(slug=aspec.slug)
+        if activity not in lesson.activities:
+            lesson.activities.append(activity)
+        activity.kind, activity.position, activity.archived = aspec.kind, position, False
+        activity.correct_choice = aspec.correct
+        activity.texts = {locale: _activity_text(spec.activities[position]) for locale, spec in versions.items()}
+    for stale in activities.values():
+        stale.archived = True
+
+
+def _activity_text(spec):
+    return {
+        "prompt_html": str(render(spec.prompt)),
+        "choices": [{"text_html": str(render(text)), "feedback_html": str(render(feedback))}
+                    for text, feedback in spec.choices],
+    }

@@ -1,0 +1,145 @@
+"""Catalogue, course overview, lessons, activities and completion."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import policy
+from ..extensions import db
+from ..i18n import LANGUAGES
+from . import service
+from .forms import ReflectionForm, SelfCheckForm
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+def _locale():
+    return str(get_locale())
+
+
+def _course_or_404(slug):
+    course = service.find_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _lesson_or_404(course_slug, lesson_slug):
+    course = _course_or_404(course_slug)
+    lesson = service.find_lesson(course, lesson_slug)
+    if lesson is None:
+        abort(404)
+    return course, lesson
+
+
+@bp.get("/")
+def catalogue():
+    policy.require("course.browse")
+    courses = service.catalogue()
+    enrolled = {e.course_id: e for e in service.enrolments(current_user)} if current_user.is_authenticated else {}
+    return render_template("courses/catalogue.html", courses=courses, enrolled=enrolled)
+
+
+@bp.get("/<course_slug>/")
+def overview(course_slug):
+    policy.require("course.browse")
+    course = _course_or_404(course_slug)
+    user = current_user if current_user.is_authenticated else None
+    enrolment = service.enrolment_for(user, course) if user else None
+    outline = service.outline(course, user)
+    return render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment)
+
+
+@bp.post("/<course_slug>/enrol")
+def enrol(course_slug):
+    policy.require("course.enrol")
+    course = _course_or_404(course_slug)
+    service.enrol(current_user, course)
+    db.session.commit()
+    first = service.outline(course, current_user).first_unfinished()
+    if first is None:
+        return redirect(url_for("courses.overview", course_slug=course.slug))
+    return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=first.slug))
+
+
+@bp.get("/<course_slug>/<lesson_slug>/")
+def lesson(course_slug, lesson_slug):
+    policy.require("lesson.read")
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    enrolment = service.record_visit(current_user, lesson)
+    db.session.commit()
+    return _render_lesson(course, lesson, enrolment)
+
+
+def _render_lesson(course, lesson, enrolment, forms=None, status=200):
+    locale = _locale()
+    text = lesson.text_in(locale)
+    outline = service.outline(course, current_user)
+    responses = service.responses_for(current_user, lesson)
+    activities = [a for a in lesson.activities if not a.archived]
+    forms = forms or {}
+    for activity in activities:
+        if activity.id not in forms:
+            forms[activity.id] = _blank_form(activity, responses.get(activity.id))
+    fallback = LANGUAGES[text.locale]["name"] if text.locale != locale else None
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, text=text, outline=outline, enrolment=enrolment,
+        activities=activities, responses=responses, forms=forms, fallback_language=fallback,
+        completed=lesson.id in outline.completed_ids,
+        previous=outline.previous_before(lesson), next=outline.next_after(lesson)), status
+
+
+def _activity_form(activity, **kwargs):
+    """The activity's form; a per-activity prefix keeps field ids unique on the page."""
+    prefix = f"a-{activity.slug}"
+    if activity.kind == "reflection":
+        return ReflectionForm(prefix=prefix, **kwargs)
+    return SelfCheckForm(len(activity.text_in(_locale())["choices"]), prefix=prefix, **kwargs)
+
+
+def _blank_form(activity, response):
+    if activity.kind == "reflection":
+        return _activity_form(activity, formdata=None, text=response.text_source if response else "")
+    return _activity_form(activity, formdata=None, choice=response.choice if response else None)
+
+
+@bp.post("/<course_slug>/<lesson_slug>/activities/<activity_slug>")
+def answer(course_slug, lesson_slug, activity_slug):
+    policy.require("lesson.read")
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    activity = service.find_activity(lesson, activity_slug)
+    if activity is None:
+        abort(404)
+    form = _activity_form(activity)
+    if activity.kind == "reflection":
+        if form.validate_on_submit():
+            service.save_reflection(current_user, activity, form.text.data)
+            db.session.commit()
+            flash(_("Your reflection is saved."), "success")
+    else:
+        if form.validate_on_submit():
+            service.answer_selfcheck(current_user, activity, form.choice.data)
+            db.session.commit()
+    if form.errors:
+        enrolment = service.record_visit(current_user, lesson)
+        return _render_lesson(course, lesson, enrolment, forms={activity.id: form}, status=400)
+    return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug,
+                            _anchor=f"activity-{activity.slug}"))
+
+
+@bp.post("/<course_slug>/<lesson_slug>/complete")
+def complete(course_slug, lesson_slug):
+    policy.require("lesson.read")
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    undo = request.form.get("undo") == "1"
+    outline = service.set_completed(current_user, lesson, completed=not undo)
+    db.session.commit()
+    if undo:
+        return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug))
+    following = outline.next_after(lesson)
+    if outline.first_unfinished() is None:
+        flash(_("You have completed the course. Well done!"), "success")
+        return redirect(url_for("courses.overview", course_slug=course.slug))
+    if following is None:
+        following = outline.first_unfinished()
+    return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=following.slug))

@@ -1,0 +1,66 @@
+"""The home page, the language switcher and the error pages."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .courses import service as courses
+from .extensions import db
+from .i18n import is_language, set_locale_cookie
+from .urls import safe_next
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home():
+    enrolments = courses.enrolments(current_user) if current_user.is_authenticated else []
+    return render_template("site/home.html", enrolments=enrolments, courses=courses.catalogue())
+
+
+@bp.post("/language")
+def language():
+    """Switch the interface language; saved on the profile when signed in, else in a cookie."""
+    code = request.form.get("lang")
+    response = redirect(safe_next(request.form.get("next")) or url_for("site.home"))
+    if is_language(code):
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+        set_locale_cookie(response, code)
+    return response
+
+
+ERRORS = {
+    400: lambda: (_("Something in that request was not right"),
+                  _("Please go back, reload the page and try again.")),
+    403: lambda: (_("You cannot open this page"),
+                  _("Your account does not have access to it. If you think it should, ask your facilitator.")),
+    404: lambda: (_("Page not found"),
+                  _("There is no page at this address. It may have moved, or the link may be mistyped.")),
+    429: lambda: (_("Too many attempts"),
+                  _("Please wait a minute before trying again.")),
+    500: lambda: (_("Something went wrong on our side"),
+                  _("The error has been logged. Please try again in a moment.")),
+}
+
+
+def render_error(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        db.session.rollback()
+    title, explanation = ERRORS.get(code, ERRORS[500])()
+    return render_template("errors/error.html", title=title, explanation=explanation, code=code), code
+
+
+def csrf_error(error):
+    title = _("This form has expired")
+    explanation = _("For your safety, forms expire after a while or when you sign in again. "
+                    "Go back, reload the page and send it again. Nothing was saved.")
+    return render_template("errors/error.html", title=title, explanation=explanation, code=400), 400
+
+
+def register_error_pages(app):
+    for code in ERRORS:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, csrf_error)
