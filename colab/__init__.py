@@ -13,9 +13,9 @@ from .i18n import LANGUAGES, select_locale, select_timezone
 from .static_files import static_url
 
 
-def create_app(overrides=None):
+def create_app(overrides=None, instance_path=None):
     """Build the application: settings, extensions, blueprints, template helpers, commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)

@@ -62,7 +62,8 @@ def _fail(error):
 
 
 def _pybabel(*args):
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), *args], check=True, cwd=ROOT)
 
 
 @translate_cli.command("extract")

@@ -1,0 +1,57 @@
+# Co-Lab: `make run` sets up and serves the app; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app colab
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-dev translations db content demo chromium bench clean extract
+
+run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000
+	COLAB_DEVELOPMENT=1 $(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install-dev translations chromium ## Run the whole suite (SQLite, PostgreSQL if configured, browser)
+	$(BIN)/pytest
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install ## Compile the gettext catalogs
+	$(BIN)/pybabel compile --directory translations --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+	@test -f translations/es/LC_MESSAGES/messages.mo
+
+extract: install ## Extract new strings and merge them into every catalog
+	$(FLASK) translate update
+
+db: install ## Apply migrations and create reference data
+	COLAB_DEVELOPMENT=1 $(FLASK) db upgrade
+	COLAB_DEVELOPMENT=1 $(FLASK) setup
+
+content: db ## Validate and load content/
+	COLAB_DEVELOPMENT=1 $(FLASK) content sync
+
+demo: content ## Create the demo accounts once
+	COLAB_DEVELOPMENT=1 $(FLASK) demo
+
+chromium: ## Install Debian's Chromium for the browser tests (needs root; never downloads a browser build)
+	@bash scripts/install-chromium
+
+bench: install translations ## Measure page weight and response times
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) instance/colab.sqlite translations/*/LC_MESSAGES/*.mo
