@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class ReflectionForm(FlaskForm):
@@ -12,7 +12,7 @@ class ReflectionForm(FlaskForm):
 
 
 class SelfCheckForm(FlaskForm):
-    choice = RadioField(_l("Your answer"), coerce=int, validators=[DataRequired(_l("Choose an answer."))],
+    choice = RadioField(_l("Your answer"), coerce=int, validators=[InputRequired(_l("Choose an answer."))],
                         validate_choice=True)
 
     def __init__(self, count, *args, **kwargs):

@@ -1,0 +1,98 @@
+"""Real-browser fixtures: a live Co-Lab server on a free local port, Debian's Chromium driven by
+Playwright (never a downloaded browser build), and axe-core checks after every page."""
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from colab.accounts import service as accounts
+from colab.courses.sync import sync_content
+from colab.extensions import db
+
+try:  # tests/ is a plain directory (pytest imports its conftest as "conftest") or, later, a package
+    from tests.conftest import PASSWORD, SAMPLE_CONTENT, make_test_app, skip_or_fail
+except ModuleNotFoundError:
+    from conftest import PASSWORD, SAMPLE_CONTENT, make_test_app, skip_or_fail
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class LiveServer:
+    """The app served over HTTP in a background thread; .url is its address, .app the Flask app."""
+
+    password = PASSWORD
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="colab-live-server", daemon=True)
+
+    def make_user(self, locale="en", **kwargs):
+        """Create an account directly in the database; returns its email (the password is .password)."""
+        email = f"browser-{uuid.uuid4().hex[:8]}@example.org"
+        with self.app.app_context():
+            accounts.create_user(email, kwargs.pop("display_name", "Browser tester"), PASSWORD, locale,
+                                 kwargs.pop("timezone", "UTC"), None, False)
+            db.session.commit()
+        return email
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live")
+    # No SERVER_NAME: the browser reaches the app as 127.0.0.1:<port>.
+    app = make_test_app("sqlite:///" + str(root / "colab.sqlite"), root / "instance", SERVER_NAME=None)
+    with app.app_context():
+        db.create_all()
+        accounts.ensure_regions()
+        sync_content(SAMPLE_CONTENT)
+        db.session.commit()
+    server = LiveServer(app)
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+    server.thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Browser tests skipped: {CHROMIUM} is missing (install Debian's 'chromium': make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """new_context(**options): a fresh browser context (own cookies) on the live server; closed after the test."""
+    contexts = []
+
+    def factory(**options):
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
