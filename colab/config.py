@@ -26,6 +26,8 @@ DEFAULTS = {
     "MAIL_USE_TLS": True,
     "MAIL_SENDER": "Co-Lab <no-reply@colab.invalid>",
     "PER_PAGE": 50,
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry a content hash
 }
 

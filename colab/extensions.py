@@ -1,5 +1,6 @@
 """The extension objects, created unbound; create_app binds them."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,4 +37,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_t
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -82,7 +82,8 @@ class LessonText(db.Model):
     minutes: Mapped[int] = mapped_column(Integer)
     objectives: Mapped[list] = mapped_column(JSON, default=list)
     content_note: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    # Only the lesson page needs the body; outlines load titles and minutes without it.
+    body_html: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     lesson: Mapped[Lesson] = relationship(back_populates="texts")
 
