@@ -30,6 +30,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     compress.init_app(app)
+    app.after_request(_close_streamed_body)  # registered after Compress, so it runs before Compress's hook
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
@@ -42,6 +43,13 @@ def _init_extensions(app):
     @login_manager.user_loader
     def load_user(user_id):
         return db.session.get(User, int(user_id))
+
+
+def _close_streamed_body(response):
+    """Flask-Compress swaps a streamed body (a static file) for a generator and never closes the file."""
+    if response.is_streamed and hasattr(response.response, "close"):
+        response.call_on_close(response.response.close)
+    return response
 
 
 @event.listens_for(Engine, "connect")
@@ -57,10 +65,18 @@ def _register_blueprints(app):
     from . import site
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .communities import harassment_views, moderation_views
+    from .communities import service as communities
+    from .communities import views as community_views
+    from .courses import service as courses
     from .courses.views import bp as courses_bp
+    from .notifications.views import bp as notifications_bp
 
-    for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp):
+    for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,
+                      harassment_views.bp, notifications_bp):
         app.register_blueprint(blueprint)
+    if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
+        courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
     site.register_error_pages(app)
     app.register_error_handler(401, lambda error: login_manager.unauthorized())
 
@@ -74,7 +90,7 @@ def _register_template_helpers(app):
     def page_context():
         locale = str(get_locale())
         return {"locale": locale, "text_direction": LANGUAGES.get(locale, {}).get("dir", "ltr"),
-                "current_path": request.full_path.rstrip("?")}
+                "current_path": request.full_path.rstrip("?"), "unread_count": _unread_count}
 
     @app.after_request
     def security_headers(response):
@@ -88,6 +104,13 @@ def _register_template_helpers(app):
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
         return response
+
+
+def _unread_count():
+    from flask_login import current_user
+
+    from .notifications.service import unread_count
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def _register_commands(app):

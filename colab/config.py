@@ -26,7 +26,11 @@ DEFAULTS = {
     "MAIL_USE_TLS": True,
     "MAIL_SENDER": "Co-Lab <no-reply@colab.invalid>",
     "PER_PAGE": 50,
+    "POSTS_PER_PAGE": 30,
+    "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
+    "REPORT_RATE_LIMIT": "10 per hour",
     "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files; gzip for older phones
     "COMPRESS_MIN_SIZE": 500,
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry a content hash
 }

@@ -13,6 +13,12 @@ DEFAULT_LOCALE = "en"
 LOCALE_COOKIE = "colab_lang"
 
 
+def language_name(code, in_locale):
+    """The name of language code as the reader would write it ("inglés" for a Spanish reader)."""
+    from babel import Locale
+    return Locale.parse(code).get_display_name(in_locale)
+
+
 def is_language(code):
     """Whether code is one of the platform's languages."""
     return code in LANGUAGES

@@ -246,7 +246,7 @@ def profile_data(email_address, **changes):
 
 
 def test_profile_changes_are_saved_and_the_language_follows(app, client, auth):
-    user_id, address = auth.as_new_user()
+    _, address = auth.as_new_user()
     asia = region_id(app, "asia")
     response = client.post("/account", data=profile_data(address, display_name="Night Owl", locale="es",
                                                           timezone="Asia/Manila", region=str(asia)))
@@ -256,29 +256,48 @@ def test_profile_changes_are_saved_and_the_language_follows(app, client, auth):
         "Night Owl", "es", "Asia/Manila", asia)
     page = text(client.get("/account"))
     assert '<html lang="es"' in page
+    assert "Mi cuenta" in page  # the interface now speaks Spanish (catalog compiled by `make translations`)
     assert 'value="Night Owl"' in page
 
 
 @pytest.mark.parametrize("other", ["taken@example.org", "TAKEN@example.org"])
 def test_profile_refuses_another_accounts_email(app, client, auth, make_user, other):
     make_user(email="taken@example.org")
-    user_id, address = auth.as_new_user()
+    _, address = auth.as_new_user()
     page = text(client.post("/account", data=profile_data(other, display_name="Renamed")))
     assert "Another account already uses this email address." in field_error(page, "email")
     assert stored_user(app, address).display_name == "Tester"
 
 
-@pytest.mark.parametrize("current, works", [("not my password", PASSWORD), (PASSWORD, "fresh long passphrase")],
-                         ids=["wrong-current", "right-current"])
-def test_change_password(client, auth, current, works):
-    _, address = auth.as_new_user()
-    response = client.post("/account/password", data={"current": current, "password": "fresh long passphrase",
-                                                     "confirm": "fresh long passphrase"})
-    if current != PASSWORD:
-        assert response.status_code == 400
-        assert field_error(text(response), "current") == "That is not your current password."
+NEW_PASSWORD = "fresh long passphrase"
+
+
+def password_works(auth, address, password):
     auth.sign_out()
-    assert location(auth.sign_in(address, works)) == "/"
+    return auth.sign_in(address, password).status_code == 302
+
+
+@pytest.mark.parametrize("current, confirm, field, message", [
+    ("not my password", NEW_PASSWORD, "current", "That is not your current password."),
+    (PASSWORD, "fresh long passphrase typo", "confirm", "The two passwords do not match."),
+], ids=["wrong-current", "confirm-differs"])
+def test_change_password_refused_keeps_the_old_one(client, auth, current, confirm, field, message):
+    _, address = auth.as_new_user()
+    response = client.post("/account/password", data={"current": current, "password": NEW_PASSWORD,
+                                                     "confirm": confirm})
+    assert response.status_code == 400
+    assert field_error(text(response), field) == message
+    assert not password_works(auth, address, NEW_PASSWORD)
+    assert password_works(auth, address, PASSWORD)
+
+
+def test_change_password_then_sign_in_with_the_new_one(client, auth):
+    _, address = auth.as_new_user()
+    response = client.post("/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD,
+                                                     "confirm": NEW_PASSWORD})
+    assert location(response) == "/account"
+    assert not password_works(auth, address, PASSWORD)
+    assert password_works(auth, address, NEW_PASSWORD)
 
 
 # --- export and deletion -------------------------------------------------------------------------
@@ -350,19 +369,21 @@ def test_catalogue_and_course_overview_are_public(client, content, path):
     assert "Listening basics" in text(response)
 
 
-@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("locale, accept", [("es", "en"), ("en", "es")])
 @pytest.mark.parametrize("path", ["/courses/no-such-course/", "/courses/listening-basics/no-such-lesson/",
                                   "/courses/no-such-course/why-listen/"])
-def test_unknown_course_or_lesson_is_404_in_the_readers_language(client, auth, content, path, language):
-    auth.as_new_user(locale=language)
-    client.delete_cookie("colab_lang")
-    response = client.get(path, headers={"Accept-Language": language})
+def test_unknown_course_or_lesson_is_404_in_the_signed_in_readers_language(client, auth, content, path, locale,
+                                                                          accept):
+    """The profile's language wins over the browser's."""
+    auth.as_new_user(locale=locale)
+    response = client.get(path, headers={"Accept-Language": accept})
     assert response.status_code == 404
-    assert f'<html lang="{language}"' in text(response)
+    assert f'<html lang="{locale}"' in text(response)
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_unknown_course_is_404_in_the_anonymous_readers_language(client, content, language):
-    response = client.get("/courses/no-such-course/", headers={"Accept-Language": f"{language},en;q=0.5"})
+@pytest.mark.parametrize("path", ["/courses/no-such-course/", "/no-such-page"])
+def test_unknown_page_is_404_in_the_anonymous_readers_language(client, content, path, language):
+    response = client.get(path, headers={"Accept-Language": f"{language},en;q=0.5"})
     assert response.status_code == 404
     assert f'<html lang="{language}"' in text(response)

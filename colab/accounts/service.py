@@ -132,3 +132,10 @@ def ensure_regions():
             added += 1
     db.session.flush()
     return added
+
+
+def find_by_display_name(name):
+    """The account with exactly this display name (case-insensitive), if there is one and only one."""
+    rows = db.session.scalars(db.select(User).where(db.func.lower(User.display_name) == name.strip().lower())
+                              .limit(2)).all()
+    return rows[0] if len(rows) == 1 else None

@@ -208,3 +208,12 @@ def export_for(user):
                        "reflection": r.text_source or None, "choice": r.choice,
                        "updated_at": iso(r.updated_at)} for r in answers],
     }
+
+
+# Other features add links under a lesson ("discuss this lesson") without courses knowing them:
+# each provider is provider(user, lesson, locale) -> [(label, url)].
+LESSON_LINK_PROVIDERS = []
+
+
+def lesson_links(user, lesson, locale):
+    return [link for provider in LESSON_LINK_PROVIDERS for link in provider(user, lesson, locale)]

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import policy
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import language_name
 from . import service
 from .forms import ReflectionForm, SelfCheckForm
 
@@ -81,11 +81,11 @@ def _render_lesson(course, lesson, enrolment, forms=None, status=200):
     for activity in activities:
         if activity.id not in forms:
             forms[activity.id] = _blank_form(activity, responses.get(activity.id))
-    fallback = LANGUAGES[text.locale]["name"] if text.locale != locale else None
+    fallback = language_name(text.locale, locale) if text.locale != locale else None
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, text=text, outline=outline, enrolment=enrolment,
         activities=activities, responses=responses, forms=forms, fallback_language=fallback,
-        completed=lesson.id in outline.completed_ids,
+        completed=lesson.id in outline.completed_ids, links=service.lesson_links(current_user, lesson, locale),
         previous=outline.previous_before(lesson), next=outline.next_after(lesson)), status
 
 

@@ -1,5 +1,5 @@
-"""Real-browser fixtures: a live Co-Lab server on a free local port, Debian's Chromium driven by
-Playwright (never a downloaded browser build), and axe-core checks after every page."""
+"""Real-browser fixtures: a live Co-Lab server on a free local port and Debian's Chromium driven by
+Playwright (never a downloaded browser build): one browser per session, a new context per test."""
 import threading
 import uuid
 from pathlib import Path

@@ -1,0 +1,1 @@
+"""Regions' communities, memberships, cohorts, threads, posts, moderation and confidential reports."""

@@ -1,0 +1,119 @@
+"""Confidential harassment reports: file, follow, add to; handle for focal points and admins."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import policy
+from ..accounts import service as accounts
+from ..extensions import db
+from . import harassment
+from .forms import AddInformationForm, HandleReportForm, HarassmentForm, NoteForm, status_choices
+from .models import Post
+from .moderation_models import HarassmentReport
+
+bp = Blueprint("harassment", __name__, url_prefix="/reports")
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    """Only signed-in people file or read reports."""
+
+
+def _visible_post(post_id):
+    post = db.session.get(Post, post_id) if post_id else None
+    if post is not None and not policy.can("community.view", post.thread.community):
+        return None
+    return post
+
+
+@bp.route("/harassment/new", methods=["GET", "POST"])
+def new():
+    policy.require("harassment.create")
+    post = _visible_post(request.args.get("post", type=int))
+    form = HarassmentForm()
+    form.region.choices = [(region.id, region.name) for region in accounts.regions()]
+    if request.method == "GET":
+        form.region.data = (post.thread.community.region_id if post and post.thread.community.region_id
+                            else current_user.region_id)
+        form.place.data = "post" if post else form.place.data
+        form.person.data = request.args.get("person") or (post.author.display_name if post and post.author else "")
+    if form.validate_on_submit():
+        reported = accounts.find_by_display_name(form.person.data) if form.person.data else None
+        report = harassment.create(current_user, form.region.data, form.place.data, form.description.data,
+                                   reported_user_id=reported.id if reported else None, post=post)
+        db.session.commit()
+        flash(_("Your report has been received. Only the people handling it can read it; "
+                "you will be told when its status changes."), "success")
+        return redirect(url_for(".show", report_id=report.id))
+    return render_template("harassment/new.html", form=form, post=post)
+
+
+@bp.get("/")
+def index():
+    inbox = None
+    if policy.can("harassment.inbox"):
+        inbox = harassment.inbox(current_user, policy.focal_regions(current_user),
+                                 request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    return render_template("harassment/index.html", mine=harassment.reports_for_reporter(current_user),
+                           inbox=inbox, status_labels=dict(status_choices()))
+
+
+def report_or_404(report_id):
+    report = db.session.get(HarassmentReport, report_id)
+    if report is None or not policy.can("harassment.read", report):
+        abort(404)
+    return report
+
+
+@bp.get("/<int:report_id>")
+def show(report_id, forms=None):
+    report = report_or_404(report_id)
+    handles = policy.can("harassment.handle", report)
+    forms = forms or {}
+    return render_template(
+        "harassment/show.html", report=report, handles=handles, status_labels=dict(status_choices()),
+        entries=harassment.entries(report, include_notes=handles),
+        info_form=forms.get("info") or AddInformationForm(),
+        status_form=forms.get("status") or HandleReportForm(status=report.status, outcome=report.outcome),
+        note_form=forms.get("note") or NoteForm())
+
+
+@bp.post("/<int:report_id>/information")
+def add_information(report_id):
+    report = report_or_404(report_id)
+    if report.reporter_id != current_user.id:
+        abort(403)
+    form = AddInformationForm()
+    if form.validate_on_submit():
+        harassment.add_information(current_user, report, form.body.data)
+        db.session.commit()
+        flash(_("Your information has been added to the report."), "success")
+        return redirect(url_for(".show", report_id=report_id))
+    return show(report_id, forms={"info": form}), 400
+
+
+@bp.post("/<int:report_id>/status")
+def update_status(report_id):
+    report = report_or_404(report_id)
+    policy.require("harassment.handle", report)
+    form = HandleReportForm()
+    if form.validate_on_submit():
+        harassment.update_status(report, form.status.data, form.outcome.data or "",
+                                 str(dict(status_choices())[form.status.data]))
+        db.session.commit()
+        flash(_("The report is updated and the reporter has been told."), "success")
+        return redirect(url_for(".show", report_id=report_id))
+    return show(report_id, forms={"status": form}), 400
+
+
+@bp.post("/<int:report_id>/notes")
+def add_note(report_id):
+    report = report_or_404(report_id)
+    policy.require("harassment.handle", report)
+    form = NoteForm()
+    if form.validate_on_submit():
+        harassment.add_note(current_user, report, form.body.data)
+        db.session.commit()
+        return redirect(url_for(".show", report_id=report_id))
+    return show(report_id, forms={"note": form}), 400

@@ -1,0 +1,140 @@
+"""Communities and the people in them, cohorts, threads and posts."""
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Region, User
+from ..courses.models import Course, Lesson
+from ..extensions import db
+from ..i18n import pick
+from ..models_base import UTCDateTime, utcnow
+
+KINDS = ("regional", "cross-regional", "thematic")
+ROLES = ("member", "facilitator")
+
+
+class Community(db.Model):
+    """A regional, cross-regional or thematic community; open or members-only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="thematic")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
+    name: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    agreements_html: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: html}
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    premoderate_posts: Mapped[int] = mapped_column(Integer, default=0)  # first N posts of a member held
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    region: Mapped[Region | None] = relationship()
+
+    def name_in(self, locale):
+        return pick(self.name, locale)[1]
+
+    def description_in(self, locale):
+        return pick(self.description, locale)[1]
+
+    def agreements_in(self, locale):
+        return pick(self.agreements_html, locale)[1]
+
+
+class Membership(db.Model):
+    """A person in a community: role, whether they still wait for approval, agreements, mutes."""
+
+    __table_args__ = (UniqueConstraint("user_id", "community_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)  # asked to join a members-only community
+    joined_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    agreements_accepted_at = mapped_column(UTCDateTime)
+    muted_until = mapped_column(UTCDateTime)
+    approved_posts: Mapped[int] = mapped_column(Integer, default=0)
+
+    user: Mapped[User] = relationship()
+    community: Mapped[Community] = relationship()
+
+
+class FocalPoint(db.Model):
+    """A person who runs cohorts and receives harassment reports for a region."""
+
+    __table_args__ = (UniqueConstraint("user_id", "region_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+
+    user: Mapped[User] = relationship()
+    region: Mapped[Region] = relationship()
+
+
+class Cohort(db.Model):
+    """A run of a course inside a community, with dates."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    starts_on = mapped_column(Date, nullable=False)
+    ends_on = mapped_column(Date, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    community: Mapped[Community] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class Thread(db.Model):
+    """A discussion, or a dialogue framed by a facilitator, in a community (or a cohort's space)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    is_dialogue: Mapped[bool] = mapped_column(Boolean, default=False)
+    framing_source: Mapped[str] = mapped_column(Text, default="")
+    framing_html: Mapped[str] = mapped_column(Text, default="")
+    content_note: Mapped[str] = mapped_column(Text, default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    slow_mode_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_post_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    community: Mapped[Community] = relationship()
+    cohort: Mapped[Cohort | None] = relationship()
+    lesson: Mapped[Lesson | None] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class Post(db.Model):
+    """A post in a thread. status: visible, held (awaiting approval), hidden, deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="visible")
+    moderation_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    edited_at = mapped_column(UTCDateTime)
+    reviewed_at = mapped_column(UTCDateTime)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User | None] = relationship()
+    reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
+
+
+class PostRevision(db.Model):
+    """An earlier version of an edited post, kept for moderators."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -1,0 +1,278 @@
+"""Communities, membership, agreements, threads, posts and cohorts."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import policy
+from ..courses import service as courses
+from ..extensions import db, limiter
+from ..urls import safe_next
+from . import moderation, service
+from .forms import CohortForm, DialogueForm, PostForm, ReportPostForm, ThreadForm
+
+bp = Blueprint("communities", __name__, url_prefix="/communities")
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    """Communities are for signed-in people: nothing here is public."""
+
+
+def community_or_404(slug):
+    community = service.find_community(slug)
+    if community is None:
+        abort(404)
+    return community
+
+
+def thread_or_404(slug, thread_id):
+    """The thread, if the reader may see it; members-only threads do not exist for outsiders."""
+    community = community_or_404(slug)
+    thread = service.find_thread(community, thread_id)
+    if thread is None or not policy.can("community.view", community):
+        abort(404)
+    return community, thread
+
+
+def post_or_404(slug, thread_id, post_id):
+    community, thread = thread_or_404(slug, thread_id)
+    post = service.find_post(thread, post_id)
+    if post is None:
+        abort(404)
+    return community, thread, post
+
+
+def page_arg():
+    return request.args.get("page", 1, type=int)
+
+
+@bp.get("/")
+def index():
+    policy.require("community.list")
+    return render_template("communities/index.html", rows=service.communities_for(current_user))
+
+
+@bp.get("/<slug>/")
+def show(slug):
+    community = community_or_404(slug)
+    member = policy.memberships(current_user).get(community.id)
+    can_view = policy.can("community.view", community)
+    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"]) if can_view else None
+    queue_size = moderation.open_queue_size(community) if policy.can("community.moderate", community) else 0
+    return render_template("communities/show.html", community=community, member=member, threads=threads,
+                           can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
+                           queue_size=queue_size)
+
+
+@bp.post("/<slug>/join")
+def join(slug):
+    community = community_or_404(slug)
+    policy.require("community.join", community)
+    service.join(current_user, community)
+    db.session.commit()
+    if community.members_only:
+        flash(_("Your request to join has been sent to the facilitators."), "info")
+        return redirect(url_for(".show", slug=slug))
+    flash(_("You joined %(community)s.", community=community.name_in(str(get_locale()))), "success")
+    return redirect(url_for(".agreements", slug=slug))
+
+
+@bp.post("/<slug>/leave")
+def leave(slug):
+    community = community_or_404(slug)
+    service.leave(current_user, community)
+    db.session.commit()
+    flash(_("You left %(community)s.", community=community.name_in(str(get_locale()))), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<slug>/agreements", methods=["GET", "POST"])
+def agreements(slug):
+    community = community_or_404(slug)
+    member = policy.membership(current_user, community)
+    if request.method == "POST":
+        if member is None:
+            abort(403)
+        service.accept_agreements(member)
+        db.session.commit()
+        flash(_("Thank you. You can now take part in the conversations."), "success")
+        return redirect(safe_next(request.form.get("next")) or url_for(".show", slug=slug))
+    return render_template("communities/agreements.html", community=community, member=member,
+                           next=safe_next(request.args.get("next")) or "")
+
+
+def _needs_agreements(community):
+    member = policy.membership(current_user, community)
+    return member is not None and member.agreements_accepted_at is None
+
+
+@bp.route("/<slug>/threads/new", methods=["GET", "POST"])
+def new_thread(slug):
+    community = community_or_404(slug)
+    dialogue = request.args.get("dialogue") == "1"
+    policy.require("thread.frame" if dialogue else "community.post", community)
+    if _needs_agreements(community):
+        return redirect(url_for(".agreements", slug=slug, next=request.full_path))
+    form = DialogueForm() if dialogue else ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = service.create_thread(
+                current_user, community, form.title.data, form.body.data or "", dialogue=dialogue,
+                framing=form.framing.data if dialogue else "",
+                content_note=(form.content_note.data or "") if dialogue else "")
+        except service.Muted as muted:
+            form.title.errors.append(_muted_message(muted))
+        else:
+            db.session.commit()
+            return redirect(url_for(".thread", slug=slug, thread_id=thread.id))
+    return render_template("communities/new_thread.html", community=community, form=form, dialogue=dialogue)
+
+
+def _muted_message(muted):
+    return _("You are muted in this community until %(until)s.", until=format_datetime(muted.until, "short"))
+
+
+def _post_refusal(error):
+    if isinstance(error, service.Muted):
+        return _muted_message(error)
+    if isinstance(error, service.SlowMode):
+        return _("This thread is in slow mode. You can post again in %(minutes)s minutes.", minutes=error.minutes)
+    return _("This thread is locked.")
+
+
+@bp.get("/<slug>/threads/<int:thread_id>/")
+def thread(slug, thread_id, form=None, status=200):
+    community, thread = thread_or_404(slug, thread_id)
+    moderates = policy.can("community.moderate", community)
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    if "post" in request.args and form is None:
+        page = service.page_of_post(thread, request.args.get("post", type=int) or 0, per_page, moderates)
+        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, page=page,
+                                _anchor=f"post-{request.args.get('post', type=int)}"))
+    posts = service.posts_page(thread, page_arg(), per_page, moderates)
+    if form is None:
+        form = PostForm()
+        quoted = service.find_post(thread, request.args.get("quote", type=int) or 0)
+        if quoted is not None and quoted.status == "visible":
+            name = quoted.author.display_name if quoted.author else _("a former member")
+            form.body.data = f"> **{name}:** " + "\n> ".join(quoted.body_source.splitlines()) + "\n\n"
+    return render_template("communities/thread.html", community=community, thread=thread, posts=posts, form=form,
+                           moderates=moderates, needs_agreements=_needs_agreements(community),
+                           reply_to=request.args.get("quote", type=int)), status
+
+
+@bp.post("/<slug>/threads/<int:thread_id>/reply")
+def reply(slug, thread_id):
+    community, thread_ = thread_or_404(slug, thread_id)
+    policy.require("thread.reply", thread_)
+    if _needs_agreements(community):
+        return redirect(url_for(".agreements", slug=slug, next=url_for(".thread", slug=slug, thread_id=thread_id)))
+    form = PostForm()
+    if form.validate_on_submit():
+        reply_to = service.find_post(thread_, request.form.get("reply_to", type=int) or 0)
+        try:
+            post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
+        except (service.Muted, service.SlowMode, service.ThreadLocked) as error:
+            form.body.errors.append(_post_refusal(error))
+        else:
+            db.session.commit()
+            if post.status == "held":
+                flash(_("Thank you. Your post will appear once a facilitator approves it."), "info")
+            return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
+    return thread(slug, thread_id, form=form, status=400)
+
+
+@bp.route("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(slug, thread_id, post_id):
+    community, thread_, post = post_or_404(slug, thread_id, post_id)
+    policy.require("post.edit", post)
+    form = PostForm(data={"body": post.body_source} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        service.edit_post(post, form.body.data)
+        db.session.commit()
+        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
+    return render_template("communities/edit_post.html", community=community, thread=thread_, post=post, form=form)
+
+
+@bp.post("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/delete")
+def delete_post(slug, thread_id, post_id):
+    community, thread_, post = post_or_404(slug, thread_id, post_id)
+    policy.require("post.delete", post)
+    service.delete_post(post)
+    db.session.commit()
+    flash(_("Your post is deleted."), "info")
+    return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
+
+
+def report_limit():
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+@bp.route("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/report", methods=["GET", "POST"])
+@limiter.limit(report_limit, methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def report_post(slug, thread_id, post_id):
+    community, thread_, post = post_or_404(slug, thread_id, post_id)
+    policy.require("post.report", post)
+    form = ReportPostForm()
+    if form.validate_on_submit():
+        moderation.report_post(current_user, post, form.reason.data, form.note.data or "")
+        db.session.commit()
+        flash(_("Thank you. The facilitators will review this post and let you know the outcome."), "success")
+        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
+    return render_template("communities/report_post.html", community=community, thread=thread_, post=post,
+                           form=form)
+
+
+@bp.get("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/history")
+def post_history(slug, thread_id, post_id):
+    community, thread_, post = post_or_404(slug, thread_id, post_id)
+    policy.require("post.history", post)
+    return render_template("communities/post_history.html", community=community, thread=thread_, post=post,
+                           revisions=service.revisions(post))
+
+
+@bp.route("/<slug>/cohorts/new", methods=["GET", "POST"])
+def new_cohort(slug):
+    community = community_or_404(slug)
+    policy.require("cohort.create", community)
+    form = CohortForm()
+    locale = str(get_locale())
+    form.course.choices = [(course.id, course.title_in(locale)) for course in courses.catalogue()]
+    if form.validate_on_submit():
+        course = next(c for c in courses.catalogue() if c.id == form.course.data)
+        cohort = service.create_cohort(community, course, form.name.data, form.starts_on.data,
+                                       form.ends_on.data, current_user)
+        db.session.commit()
+        flash(_("The cohort is created."), "success")
+        return redirect(url_for(".cohort", slug=slug, cohort_id=cohort.id))
+    return render_template("communities/new_cohort.html", community=community, form=form)
+
+
+def cohort_or_404(community, cohort_id):
+    cohort = next((c for c in service.cohorts_of(community) if c.id == cohort_id), None)
+    if cohort is None or not policy.can("community.view", community):
+        abort(404)
+    return cohort
+
+
+@bp.get("/<slug>/cohorts/<int:cohort_id>/")
+def cohort(slug, cohort_id):
+    community = community_or_404(slug)
+    cohort_ = cohort_or_404(community, cohort_id)
+    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], cohort=cohort_)
+    return render_template("communities/cohort.html", community=community, cohort=cohort_, threads=threads,
+                           outline=courses.outline(cohort_.course))
+
+
+@bp.get("/<slug>/cohorts/<int:cohort_id>/lessons/<lesson_slug>")
+def lesson_discussion(slug, cohort_id, lesson_slug):
+    community = community_or_404(slug)
+    cohort_ = cohort_or_404(community, cohort_id)
+    lesson = courses.find_lesson(cohort_.course, lesson_slug)
+    if lesson is None:
+        abort(404)
+    thread_ = service.lesson_thread(cohort_, lesson, str(get_locale()))
+    db.session.commit()
+    return redirect(url_for(".thread", slug=slug, thread_id=thread_.id))

@@ -1,0 +1,1 @@
+"""In-app notifications: what a person should see, with an unread count in the header."""

@@ -1,0 +1,276 @@
+"""Content files: what the loader reports, `flask content check|sync --dir`, and what a re-sync keeps."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from colab.courses.loader import ContentError, read_content
+from colab.courses.models import Activity, Course, Enrolment, Lesson, LessonProgress, LessonText, Module, Response
+from colab.extensions import db
+
+SAMPLE = Path(__file__).parent / "fixtures" / "content"
+COURSE = "listening-basics"
+YML = f"{COURSE}/course.yml"
+EN = f"{COURSE}/en/first-steps/why-listen.md"
+ES = f"{COURSE}/es/first-steps/why-listen.md"
+DISAGREE = f"{COURSE}/en/first-steps/listening-to-disagree.md"
+GROUPS = f"{COURSE}/en/going-deeper/listening-in-groups.md"
+OVERVIEW = f"/courses/{COURSE}/"
+LESSON_URL = f"/courses/{COURSE}/why-listen/"
+REFLECTION = "My grandmother listened without interrupting me."
+PROBLEM = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<message>.+)$")
+MODELS = (Course, Module, Lesson, LessonText, Activity, Enrolment, LessonProgress, Response)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A private copy of the sample content that a test may break or edit."""
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+def edit(root, name, old, new):
+    """Replace the first `old` with `new` in one file; fail if `old` is not there (the edit must happen)."""
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def swap(name, old, new):
+    return lambda root: edit(root, name, old, new)
+
+
+def drop(name, old):
+    return swap(name, old, "")
+
+
+def copy(source, target):
+    return lambda root: shutil.copytree(root / source, root / target) if (root / source).is_dir() \
+        else shutil.copy(root / source, root / target)
+
+
+def move_es_correct_choice(root):
+    edit(root, ES, "        correct: true\n", "")
+    edit(root, ES, "- text: Preparar una respuesta.\n", "- text: Preparar una respuesta.\n        correct: true\n")
+
+
+def set_modules(root, modules):
+    """Rewrite the `modules:` part of course.yml: [(module slug, [lesson slugs])]."""
+    path = root / YML
+    text = path.read_text(encoding="utf-8")
+    lines = [f"  - slug: {slug}\n    title: {{en: {slug.replace('-', ' ').capitalize()}}}\n"
+             f"    lessons: [{', '.join(lessons)}]\n" for slug, lessons in modules]
+    path.write_text(text[:text.index("modules:")] + "modules:\n" + "".join(lines), encoding="utf-8")
+
+
+# (how to break the sample tree, the file named, its line (None: not checked), what the message says)
+BROKEN = [
+    pytest.param(drop(EN, "title: Why listen?\n"), EN, 2, 'missing "title"', id="missing-title"),
+    pytest.param(swap(EN, "minutes: 10", "minutes: ten"), EN, 3, '"minutes" must be a whole number from 1 to 240',
+                 id="minutes-not-a-number"),
+    pytest.param(swap(EN, "minutes: 10", "minutes: 0"), EN, 3, '"minutes" must be a whole number', id="minutes-zero"),
+    pytest.param(swap(EN, "type: selfcheck", "type: quiz"), EN, 10, "activity 2: unknown type 'quiz'",
+                 id="unknown-activity-type"),
+    pytest.param(drop(EN, "        correct: true\n"), EN, 10,
+                 'activity 2 (selfcheck "listening-purpose"): no choice is marked correct', id="no-correct-choice"),
+    pytest.param(swap(EN, "- text: To prepare a reply.\n", "- text: To prepare a reply.\n        correct: true\n"),
+                 EN, 10, "more than one choice is marked correct", id="two-correct-choices"),
+    pytest.param(drop(EN, "        feedback: Dialogue is not a contest.\n"), EN, 19, 'choice 3 has no "feedback"',
+                 id="choice-without-feedback"),
+    pytest.param(swap(EN, "slug: listening-purpose", "slug: last-time-heard"), EN, 10,
+                 'duplicate activity slug "last-time-heard"', id="duplicate-activity-slug"),
+    pytest.param(swap(YML, "lessons: [listening-in-groups]", "lessons: [listening-in-groups, why-listen]"), YML, 16,
+                 'duplicate lesson slug "why-listen"', id="duplicate-lesson-slug"),
+    pytest.param(swap(YML, "lessons: [listening-in-groups]", "lessons: [listening-in-groups, listening-alone]"),
+                 YML, 16, 'lesson "listening-alone" is listed but has no file in any language',
+                 id="listed-lesson-without-file"),
+    pytest.param(copy(GROUPS, f"{COURSE}/en/going-deeper/unlisted.md"), f"{COURSE}/en/going-deeper/unlisted.md",
+                 None, 'lesson "unlisted" is not listed in course.yml', id="file-not-listed"),
+    pytest.param(copy(f"{COURSE}/es", f"{COURSE}/xx"), f"{COURSE}/xx", None, '"xx" is not a platform language',
+                 id="locale-not-a-language"),
+    pytest.param(swap(EN, "title: Why listen?", "title: Why: listen?"), EN, 2, "YAML cannot be read",
+                 id="yaml-error-in-lesson"),
+    pytest.param(swap(YML, "es: Escucha básica", "es: Escucha: básica"), YML, 5, "YAML cannot be read",
+                 id="yaml-error-in-course"),
+    pytest.param(swap(EN, "---\ntitle", "title"), EN, 1, "must start with front matter", id="front-matter-missing"),
+    pytest.param(swap(ES, "slug: listening-purpose", "slug: proposito"), ES, None,
+                 "activities differ from the en version", id="es-activity-slug-differs"),
+    pytest.param(move_es_correct_choice, ES, None, "activities differ from the en version",
+                 id="es-correct-choice-differs"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "name", "line", "message"), BROKEN)
+def test_a_broken_tree_is_reported_with_file_line_and_problem(tree, mutate, name, line, message):
+    mutate(tree)
+    with pytest.raises(ContentError) as raised:
+        read_content(tree)
+    reported = [PROBLEM.match(str(problem)) for problem in raised.value.problems]
+    assert all(reported), raised.value
+    matching = [found for found in reported if message in found["message"]]
+    assert matching, f"no problem says {message!r}:\n{raised.value}"
+    found = matching[0]
+    assert (Path.cwd() / found["path"]).resolve() == (tree / name).resolve()
+    if line is not None:
+        assert found["line"] == str(line), found.string
+    assert found.string in str(raised.value)
+
+
+def test_the_sample_tree_is_valid(tree):
+    (course,) = read_content(tree)
+    assert [module.lessons for module in course.modules] == [["why-listen", "listening-to-disagree"],
+                                                             ["listening-in-groups"]]
+    assert sorted(course.lessons["why-listen"]) == ["en", "es"]
+    assert sorted(course.lessons["listening-in-groups"]) == ["en"]
+
+
+def cli(runner, command, root):
+    return runner.invoke(args=["content", command, "--dir", str(root)])
+
+
+def sync(runner, root):
+    result = cli(runner, "sync", root)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def snapshot(app):
+    """Row counts, and the ids, slugs, places, titles and archive flags of the course rows."""
+    with app.app_context():
+        counts = {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
+                  for model in MODELS}
+        courses = sorted((c.id, c.slug, c.title.get("en"), c.archived) for c in db.session.scalars(db.select(Course)))
+        lessons = sorted((lesson.id, lesson.slug, lesson.module.slug, lesson.position, lesson.archived)
+                         for lesson in db.session.scalars(db.select(Lesson)))
+        texts = sorted((text.lesson_id, text.locale, text.title) for text in db.session.scalars(db.select(LessonText)))
+        activities = sorted((a.id, a.slug, a.position, a.correct_choice, a.archived)
+                            for a in db.session.scalars(db.select(Activity)))
+        return counts, courses, lessons, texts, activities
+
+
+def test_check_of_a_good_tree_passes_and_writes_nothing(app, runner, tree):
+    result = cli(runner, "check", tree)
+    assert result.exit_code == 0, result.output
+    assert "Content is valid: 1 courses, 3 lessons." in result.output
+    assert snapshot(app)[0] == dict.fromkeys((model.__name__ for model in MODELS), 0)
+
+
+@pytest.mark.parametrize("synced_before", [True, False], ids=["after-a-good-sync", "empty-database"])
+@pytest.mark.parametrize("command", ["check", "sync"])
+def test_a_broken_tree_exits_1_lists_the_problems_and_changes_nothing(app, runner, client, tree, command,
+                                                                       synced_before):
+    if synced_before:
+        sync(runner, tree)
+    before = snapshot(app)
+    edit(tree, YML, "en: Listening basics", "en: Listening, revised")
+    edit(tree, EN, "title: Why listen?", "title: Why we listen")
+    edit(tree, DISAGREE, "minutes: 12", "minutes: twelve")
+    edit(tree, ES, "type: selfcheck", "type: quiz")
+    result = cli(runner, command, tree)
+    assert result.exit_code == 1
+    assert "Content has 2 problem(s); nothing was changed:" in result.output
+    assert f'{DISAGREE}:3: "minutes" must be a whole number' in result.output
+    assert f"{ES}:10: activity 2: unknown type 'quiz'" in result.output
+    assert snapshot(app) == before
+    catalogue = client.get("/courses/").get_data(as_text=True)
+    assert ("Listening basics" in catalogue) is synced_before
+    assert "Listening, revised" not in catalogue
+
+
+def test_a_second_sync_changes_nothing(app, runner, tree):
+    first = sync(runner, tree)
+    assert "1 courses, 2 modules, 3 lessons, 5 lesson texts; 0 items archived" in first.output
+    before = snapshot(app)
+    assert before[0]["Lesson"] == 3 and before[0]["Activity"] == 3
+    again = sync(runner, tree)
+    assert "0 items archived" in again.output
+    assert snapshot(app) == before
+
+
+def learn(client):
+    """A learner opens why-listen, answers its self-check, writes a reflection and marks it done."""
+    assert client.get(LESSON_URL).status_code == 200
+    for slug, data in (("listening-purpose", {"a-listening-purpose-choice": "1"}),
+                       ("last-time-heard", {"a-last-time-heard-text": REFLECTION})):
+        assert client.post(f"{LESSON_URL}activities/{slug}", data=data).status_code == 302
+    assert client.post(f"{LESSON_URL}complete").status_code == 302
+
+
+def records(app):
+    """The learners' rows hanging on why-listen: its id, completions and answers."""
+    with app.app_context():
+        lesson = db.session.scalar(db.select(Lesson).filter_by(slug="why-listen"))
+        assert lesson is not None, "the lesson row is gone"
+        done = [p.completed_at is not None
+                for p in db.session.scalars(db.select(LessonProgress).filter_by(lesson_id=lesson.id))]
+        answers = sorted((r.activity_id, r.activity.slug, r.choice, r.text_source) for r in db.session.scalars(
+            db.select(Response).join(Activity).where(Activity.lesson_id == lesson.id)))
+        return lesson.id, done, answers
+
+
+def lesson_links(page):
+    return re.findall(rf'<li>\s*<a href="/courses/{COURSE}/([a-z-]+)/"', page)
+
+
+def assert_lesson_shows_records(client, title="Why listen?"):
+    page = client.get(LESSON_URL).get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in page
+    assert REFLECTION in page
+    assert re.search(r'name="a-listening-purpose-choice" value="1"\s+checked', page)
+    assert "Understanding comes before agreeing or disagreeing." in page
+    assert "You marked this lesson as done." in page
+
+
+def test_resync_after_edits_keeps_progress_reflections_and_answers(app, runner, client, auth, tree):
+    sync(runner, tree)
+    auth.as_new_user()
+    learn(client)
+    before = records(app)
+    assert before[1] == [True] and [answer[2:] for answer in before[2]] == [(None, REFLECTION), (1, "")]
+    edit(tree, EN, "title: Why listen?", "title: Why we listen")
+    edit(tree, EN, "question: What is the main purpose", "question: Above all, what is the purpose")
+    edit(tree, YML, "en: Listening basics", "en: Listening, revised")
+    (tree / f"{COURSE}/en/first-steps/listening-to-yourself.md").write_text(
+        "---\ntitle: Listening to yourself\nminutes: 5\n---\nNotice what you feel before you answer.\n",
+        encoding="utf-8")
+    set_modules(tree, [("going-deeper", ["listening-in-groups"]),
+                       ("first-steps", ["listening-to-disagree", "why-listen", "listening-to-yourself"])])
+    sync(runner, tree)
+    assert records(app) == before
+    assert_lesson_shows_records(client, title="Why we listen")
+    overview = client.get(OVERVIEW).get_data(as_text=True)
+    assert "Listening, revised" in overview
+    assert "Module 1: Going deeper" in overview and "Module 2: First steps" in overview
+    assert lesson_links(overview) == ["listening-in-groups", "listening-to-disagree", "why-listen",
+                                      "listening-to-yourself"]
+    assert overview.count("badge-done") == 1
+
+
+def test_a_removed_lesson_is_archived_with_its_records_and_restored_when_it_returns(app, runner, client, auth,
+                                                                                   tree):
+    sync(runner, tree)
+    auth.as_new_user()
+    learn(client)
+    before = records(app)
+    set_modules(tree, [("first-steps", ["listening-to-disagree"]), ("going-deeper", ["listening-in-groups"])])
+    (tree / EN).unlink()
+    (tree / ES).unlink()
+    assert "1 items archived" in sync(runner, tree).output
+    assert client.get(LESSON_URL).status_code == 404
+    assert client.post(f"{LESSON_URL}complete").status_code == 404
+    overview = client.get(OVERVIEW).get_data(as_text=True)
+    assert "Why listen?" not in overview
+    assert lesson_links(overview) == ["listening-to-disagree", "listening-in-groups"]
+    assert records(app) == before
+
+    shutil.rmtree(tree)
+    shutil.copytree(SAMPLE, tree)
+    sync(runner, tree)
+    assert records(app) == before
+    assert_lesson_shows_records(client)
+    overview = client.get(OVERVIEW).get_data(as_text=True)
+    assert lesson_links(overview) == ["why-listen", "listening-to-disagree", "listening-in-groups"]
+    assert overview.count("badge-done") == 1
