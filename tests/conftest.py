@@ -182,3 +182,58 @@ def content(app):
         sync_content(SAMPLE_CONTENT)
         db.session.commit()
     return SAMPLE_CONTENT
+
+
+@pytest.fixture
+def community_kit(app):
+    """Build communities and roles directly: kit.community(...), kit.member(...), kit.focal_point(...)."""
+    from colab.accounts.models import Region
+    from colab.communities import service as communities
+
+    class Kit:
+        def region_id(self, slug):
+            with app.app_context():
+                return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
+
+        def community(self, slug="circle", kind="thematic", members_only=False, region=None, premoderate=0):
+            """Create a community (region: a region slug such as 'africa'); returns its slug."""
+            with app.app_context():
+                community = communities.create_community(
+                    slug, kind, {"en": f"{slug} community", "es": f"comunidad {slug}"},
+                    {"en": f"About {slug}", "es": f"Sobre {slug}"},
+                    region_id=self.region_id(region) if region else None, members_only=members_only)
+                community.premoderate_posts = premoderate
+                db.session.commit()
+                return slug
+
+        def member(self, user_id, slug, role="member", accepted=True, pending=False):
+            """Put a user in a community with a role; accepted: agreements already accepted."""
+            from colab.accounts.models import User
+            from colab.models_base import utcnow
+            with app.app_context():
+                community = communities.find_community(slug)
+                membership = communities.Membership(user_id=user_id, community=community, role=role,
+                                                    pending=pending,
+                                                    agreements_accepted_at=utcnow() if accepted else None)
+                db.session.add(membership)
+                db.session.commit()
+                assert db.session.get(User, user_id)
+                return membership.id
+
+        def focal_point(self, user_id, region):
+            from colab.accounts.models import User
+            with app.app_context():
+                communities.make_focal_point(db.session.get(User, user_id), self.region_id(region))
+                db.session.commit()
+
+        def thread(self, user_id, slug, title="A thread", body="First post", dialogue=False, content_note=""):
+            """Open a thread as user_id; returns the thread id."""
+            from colab.accounts.models import User
+            with app.app_context():
+                thread = communities.create_thread(db.session.get(User, user_id), communities.find_community(slug),
+                                                   title, body, framing="Framing text" if dialogue else "",
+                                                   content_note=content_note, dialogue=dialogue)
+                db.session.commit()
+                return thread.id
+
+    return Kit()
