@@ -101,8 +101,12 @@ def translate_init(language):
 def create_admin(email, name, password):
     """Create an admin account (or make an existing account admin)."""
     from .accounts import service
+    from .accounts.forms import password_problem
     user = service.find_by_email(email)
     if user is None:
+        problem = password_problem(password, email)
+        if problem:
+            raise click.BadParameter(str(problem), param_hint="password")
         user = service.create_user(email, name, password, is_admin=True)
     user.is_admin = True
     db.session.commit()

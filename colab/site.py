@@ -38,6 +38,8 @@ ERRORS = {
                   _("Your account does not have access to it. If you think it should, ask your facilitator.")),
     404: lambda: (_("Page not found"),
                   _("There is no page at this address. It may have moved, or the link may be mistyped.")),
+    405: lambda: (_("Something in that request was not right"),
+                  _("Please go back, reload the page and try again.")),
     429: lambda: (_("Too many attempts"),
                   _("Please wait a minute before trying again.")),
     500: lambda: (_("Something went wrong on our side"),

@@ -97,8 +97,8 @@ BROKEN = [
                  id="yaml-error-in-course"),
     pytest.param(swap(EN, "---\ntitle", "title"), EN, 1, "must start with front matter", id="front-matter-missing"),
     pytest.param(swap(ES, "slug: listening-purpose", "slug: proposito"), ES, None,
-                 "activities differ from the en version", id="es-activity-slug-differs"),
-    pytest.param(move_es_correct_choice, ES, None, "activities differ from the en version",
+                 "activities do not match the en version", id="es-activity-slug-differs"),
+    pytest.param(move_es_correct_choice, ES, None, "activities do not match the en version",
                  id="es-correct-choice-differs"),
 ]
 

@@ -14,16 +14,22 @@ COMMON_PASSWORDS = {
 MIN_PASSWORD = 10
 
 
-def strong_password(form, field):
-    """At least 10 characters, not a well-known password, not the email address."""
-    value = field.data or ""
-    email = (form.email.data or "").lower() if hasattr(form, "email") else ""
+def password_problem(value, email=""):
+    """Why a password is too weak (at least 10 characters, not well known, not the email), or None."""
+    value, local_part = value or "", (email or "").lower().split("@")[0]
     if len(value) < MIN_PASSWORD:
-        raise ValidationError(_l("Use at least %(n)s characters.", n=MIN_PASSWORD))
+        return _l("Use at least %(n)s characters.", n=MIN_PASSWORD)
     if value.lower() in COMMON_PASSWORDS or len(set(value)) < 4:
-        raise ValidationError(_l("This password is too easy to guess. Try a few unrelated words."))
-    if email and email.split("@")[0] and email.split("@")[0] in value.lower():
-        raise ValidationError(_l("Do not use your email address in your password."))
+        return _l("This password is too easy to guess. Try a few unrelated words.")
+    if local_part and local_part in value.lower():
+        return _l("Do not use your email address in your password.")
+    return None
+
+
+def strong_password(form, field):
+    problem = password_problem(field.data, form.email.data if hasattr(form, "email") else "")
+    if problem:
+        raise ValidationError(problem)
 
 
 def language_choices():

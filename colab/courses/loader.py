@@ -330,10 +330,15 @@ class _Reader:
         reference = versions[locales[0]]
         shape = lambda spec: [(a.slug, a.kind, len(a.choices), a.correct) for a in spec.activities]  # noqa: E731
         for locale in locales[1:]:
-            if shape(versions[locale]) != shape(reference):
+            mine, theirs = shape(versions[locale]), shape(reference)
+            if mine != theirs:
+                index = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+                detail = (f"activity {index + 1} differs" if index < min(len(mine), len(theirs))
+                          else f"it has {len(mine)} activities, the {reference.locale} version {len(theirs)}")
                 self.problem(versions[locale].path, None,
-                             f"activities differ from the {reference.locale} version ({reference.path.name}): "
-                             "same slugs, types, number of choices and correct choice are required")
+                             f"activities do not match the {reference.locale} version ({reference.path.name}): "
+                             f"{detail}; translations need the same slugs, types, number of choices and correct "
+                             "choice in the same order")
 
 
 def read_content(root):
