@@ -31,7 +31,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install ## Compile the gettext catalogs
-	$(BIN)/pybabel compile --directory translations --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile --directory translations --statistics 2>&1 | grep -v '^$$' || true
 	@test -f translations/es/LC_MESSAGES/messages.mo
 
 extract: install ## Extract new strings and merge them into every catalog

@@ -77,8 +77,7 @@ def translate_extract():
 def translate_update():
     """Extract, then merge new strings into every catalog."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
-             "--omit-header")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
 
 
 @translate_cli.command("compile")

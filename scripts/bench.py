@@ -25,6 +25,7 @@ from colab.extensions import db  # noqa: E402
 RUNS = 30
 COURSE = "/courses/power-patriarchy-feminism/"
 PAGES = ["/", "/courses/", COURSE, COURSE + "faces-of-power/", COURSE + "the-patriarchal-dividend/",
+         "/communities/", "/communities/dialogues/", "/communities/dialogues/threads/1/", "/notifications/",
          "/account", "/sign-in"]
 
 
