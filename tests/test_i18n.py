@@ -73,19 +73,26 @@ def visible_text(html):
 
 
 SPANISH_PAGES = ["/", "/courses/", "/courses/listening-basics/", "/courses/listening-basics/why-listen/",
-                 "/account", "/account/delete", "/courses/nowhere/"]
+                 "/account", "/account/delete", "/courses/nowhere/", "/communities/", "/communities/circle/",
+                 "/communities/circle/agreements", "/communities/circle/moderation", "/communities/circle/members",
+                 "/communities/circle/audit", "/notifications/", "/reports/", "/reports/harassment/new",
+                 "/communities/circle/threads/new?dialogue=1"]
 ANONYMOUS_PAGES = ["/sign-in", "/sign-up", "/password/forgot"]
 
 
-def test_main_pages_in_spanish_have_no_english_ui_text(client, content, auth):
+def test_main_pages_in_spanish_have_no_english_ui_text(client, content, auth, community_kit):
     fragments = english_ui_fragments()
     pages = {}
     for url in ANONYMOUS_PAGES:
         pages[url] = client.get(url, headers={"Accept-Language": "es"}).get_data(as_text=True)
-    auth.as_new_user(locale="es")
+    user_id, _ = auth.as_new_user(locale="es")
+    community_kit.community("circle", region="latin-america")
+    community_kit.member(user_id, "circle", role="facilitator")
+    thread_id = community_kit.thread(user_id, "circle", dialogue=True, content_note="violencia")
+    urls = [*SPANISH_PAGES, f"/communities/circle/threads/{thread_id}/"]
     client.post("/courses/listening-basics/why-listen/activities/listening-purpose",
                 data={"a-listening-purpose-choice": "0"})
-    for url in SPANISH_PAGES:
+    for url in urls:
         pages[url] = client.get(url).get_data(as_text=True)
     for url, html in pages.items():
         assert '<html lang="es"' in html, url
