@@ -32,7 +32,8 @@ def _render_type(type_, obj, autogen_context):
     return False
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after the request commits, so a page rendered after a commit does not reload them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_type)
 login_manager = LoginManager()
 babel = Babel()
