@@ -30,11 +30,8 @@ def _content_dir(path):
 @click.option("--dir", "path", help="Content folder (default: CONTENT_DIR).")
 def content_check(path):
     """Validate every content file without writing anything."""
-    from .courses.loader import ContentError, read_content
-    try:
-        courses = read_content(_content_dir(path))
-    except ContentError as error:
-        _fail(error)
+    from .courses.loader import read_content
+    courses = _or_fail(lambda: read_content(_content_dir(path)))
     lessons = sum(len(c.lessons) for c in courses)
     click.echo(f"Content is valid: {len(courses)} courses, {lessons} lessons.")
 
@@ -43,15 +40,20 @@ def content_check(path):
 @click.option("--dir", "path", help="Content folder (default: CONTENT_DIR).")
 def content_sync(path):
     """Validate every content file, then load them all; on any error change nothing."""
-    from .courses.loader import ContentError
     from .courses.sync import sync_content
+    report = _or_fail(lambda: sync_content(_content_dir(path)))
+    db.session.commit()
+    click.echo(f"Content synced: {report}.")
+
+
+def _or_fail(work):
+    """Run work(); on a ContentError roll back, list every problem and exit 1."""
+    from .courses.loader import ContentError
     try:
-        report = sync_content(_content_dir(path))
+        return work()
     except ContentError as error:
         db.session.rollback()
         _fail(error)
-    db.session.commit()
-    click.echo(f"Content synced: {report}.")
 
 
 def _fail(error):

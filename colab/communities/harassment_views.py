@@ -79,41 +79,42 @@ def show(report_id, forms=None):
         note_form=forms.get("note") or NoteForm())
 
 
+def _handle_form(report_id, form_key, form_class, act, allowed, message=None):
+    """Validate one of the report page's forms, act on it, or show the page again with the errors."""
+    report = report_or_404(report_id)
+    if not allowed(report):
+        abort(403)
+    form = form_class()
+    if form.validate_on_submit():
+        act(report, form)
+        db.session.commit()
+        if message:
+            flash(message(), "success")
+        return redirect(url_for(".show", report_id=report_id))
+    return show(report_id, forms={form_key: form}), 400
+
+
 @bp.post("/<int:report_id>/information")
 def add_information(report_id):
-    report = report_or_404(report_id)
-    if report.reporter_id != current_user.id:
-        abort(403)
-    form = AddInformationForm()
-    if form.validate_on_submit():
-        harassment.add_information(current_user, report, form.body.data)
-        db.session.commit()
-        flash(_("Your information has been added to the report."), "success")
-        return redirect(url_for(".show", report_id=report_id))
-    return show(report_id, forms={"info": form}), 400
+    return _handle_form(
+        report_id, "info", AddInformationForm,
+        lambda report, form: harassment.add_information(current_user, report, form.body.data),
+        allowed=lambda report: report.reporter_id == current_user.id,
+        message=lambda: _("Your information has been added to the report."))
 
 
 @bp.post("/<int:report_id>/status")
 def update_status(report_id):
-    report = report_or_404(report_id)
-    policy.require("harassment.handle", report)
-    form = HandleReportForm()
-    if form.validate_on_submit():
-        harassment.update_status(report, form.status.data, form.outcome.data or "",
-                                 str(dict(status_choices())[form.status.data]))
-        db.session.commit()
-        flash(_("The report is updated and the reporter has been told."), "success")
-        return redirect(url_for(".show", report_id=report_id))
-    return show(report_id, forms={"status": form}), 400
+    return _handle_form(
+        report_id, "status", HandleReportForm,
+        lambda report, form: harassment.update_status(report, form.status.data, form.outcome.data or "",
+                                                      str(dict(status_choices())[form.status.data])),
+        allowed=lambda report: policy.can("harassment.handle", report),
+        message=lambda: _("The report is updated and the reporter has been told."))
 
 
 @bp.post("/<int:report_id>/notes")
 def add_note(report_id):
-    report = report_or_404(report_id)
-    policy.require("harassment.handle", report)
-    form = NoteForm()
-    if form.validate_on_submit():
-        harassment.add_note(current_user, report, form.body.data)
-        db.session.commit()
-        return redirect(url_for(".show", report_id=report_id))
-    return show(report_id, forms={"note": form}), 400
+    return _handle_form(
+        report_id, "note", NoteForm, lambda report, form: harassment.add_note(current_user, report, form.body.data),
+        allowed=lambda report: policy.can("harassment.handle", report))
