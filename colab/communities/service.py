@@ -268,7 +268,7 @@ def delete_post(post):
 def posts_page(thread, page, per_page, viewer_moderates):
     """One page of a thread's posts in a fixed number of queries, however many posts there are."""
     query = (db.select(Post).filter_by(thread_id=thread.id)
-             .options(joinedload(Post.reply_to))
+             .options(joinedload(Post.author), joinedload(Post.reply_to).joinedload(Post.author))
              .order_by(Post.created_at, Post.id))
     if not viewer_moderates:
         query = query.where(Post.status != "held")
