@@ -8,8 +8,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from colab.accounts import service as accounts
+from colab.accounts.models import Region, User
+from colab.communities import service as communities
+from colab.communities.models import Membership, Thread
 from colab.courses.sync import sync_content
 from colab.extensions import db
+from colab.models_base import utcnow
 
 try:  # tests/ is a plain directory (pytest imports its conftest as "conftest") or, later, a package
     from tests.conftest import PASSWORD, SAMPLE_CONTENT, make_test_app, skip_or_fail
@@ -61,6 +65,61 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class LiveKit:
+    """Build communities, roles and posts directly in the live server's database (people named by email)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def _user(self, email):
+        return db.session.scalar(db.select(User).filter_by(email=email))
+
+    def _region_id(self, slug):
+        return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
+
+    def community(self, name, members_only=False, region=None):
+        """An open (or members-only) community named name in English and Spanish; returns its slug."""
+        slug = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:6]}"
+        with self.app.app_context():
+            communities.create_community(slug, "thematic", {"en": name, "es": name}, {"en": name, "es": name},
+                                         region_id=self._region_id(region) if region else None,
+                                         members_only=members_only)
+            db.session.commit()
+        return slug
+
+    def member(self, email, slug, role="member", accepted=True):
+        """Put a person in a community; accepted: the community agreements are already accepted."""
+        with self.app.app_context():
+            db.session.add(Membership(user_id=self._user(email).id, community=communities.find_community(slug),
+                                      role=role, agreements_accepted_at=utcnow() if accepted else None))
+            db.session.commit()
+
+    def focal_point(self, email, region):
+        with self.app.app_context():
+            communities.make_focal_point(self._user(email), self._region_id(region))
+            db.session.commit()
+
+    def post(self, email, thread_id, body):
+        """Post in a thread as a member; returns the post id."""
+        with self.app.app_context():
+            post = communities.add_post(self._user(email), db.session.get(Thread, thread_id), body)
+            db.session.commit()
+            return post.id
+
+    def agreements_accepted(self, email, slug):
+        """Whether the person's acceptance of the community's agreements is recorded."""
+        with self.app.app_context():
+            member = db.session.scalar(db.select(Membership).filter_by(
+                user_id=self._user(email).id, community_id=communities.find_community(slug).id))
+            return member is not None and member.agreements_accepted_at is not None
+
+
+@pytest.fixture
+def live_kit(live_server):
+    """Communities, memberships, focal points and posts created straight in the live server's database."""
+    return LiveKit(live_server.app)
 
 
 @pytest.fixture(scope="session")
