@@ -71,7 +71,7 @@ def _pybabel(*args):
 @translate_cli.command("extract")
 def translate_extract():
     """Extract every translatable string into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--add-location=file",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--add-location=file",
              "--sort-by-file", "--omit-header", "-o", "translations/messages.pot", ".")
 
 

@@ -147,7 +147,7 @@ def mute(actor, member, until, reason):
     member.muted_until = until
     log(member.community, actor, "mute", reason, subject_id=member.user_id)
     notify(member.user_id, "muted", link=f"/communities/{member.community.slug}/",
-           community=member.community.name_in(member.user.locale), until=until.strftime("%Y-%m-%d %H:%M UTC"),
+           community=member.community.name, until=until.isoformat(),
            reason=reason)
     db.session.flush()
 

@@ -73,7 +73,7 @@ def join(user, community):
     if community.members_only:
         for moderator_id in moderator_ids(community):
             notify(moderator_id, "join_request", link=f"/communities/{community.slug}/members",
-                   name=user.display_name, community=community.name_in("en"))
+                   name=user.display_name, community=community.name)
     db.session.flush()
     policy.forget(user)
     return member
@@ -82,7 +82,7 @@ def join(user, community):
 def approve(member):
     member.pending = False
     notify(member.user_id, "join_approved", link=f"/communities/{member.community.slug}/",
-           community=member.community.name_in(member.user.locale))
+           community=member.community.name)
     db.session.flush()
 
 
@@ -261,6 +261,8 @@ def edit_post(post, body):
 
 
 def delete_post(post):
+    if post.status == "visible":
+        post.thread.post_count -= 1
     post.status = "deleted"
     db.session.flush()
 
@@ -276,8 +278,12 @@ def posts_page(thread, page, per_page, viewer_moderates):
 
 
 def page_of_post(thread, post_id, per_page, viewer_moderates):
-    """The page number on which a post appears."""
-    query = db.select(db.func.count()).select_from(Post).where(Post.thread_id == thread.id, Post.id < post_id)
+    """The page number on which a post appears (posts are ordered by time, then id)."""
+    target = db.session.get(Post, post_id)
+    if target is None or target.thread_id != thread.id:
+        return 1
+    earlier = (Post.created_at < target.created_at) | ((Post.created_at == target.created_at) & (Post.id < target.id))
+    query = db.select(db.func.count()).select_from(Post).where(Post.thread_id == thread.id, earlier)
     if not viewer_moderates:
         query = query.where(Post.status != "held")
     return db.session.scalar(query) // per_page + 1

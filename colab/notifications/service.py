@@ -1,5 +1,10 @@
 """Create, word, count and mark notifications. No requests here."""
+from datetime import datetime
+
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
+
+from ..i18n import pick
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -13,7 +18,11 @@ def notify(user_id, kind, link="", **params):
 
 def describe(notification):
     """The notification in the reader's language."""
-    p = notification.params
+    p = dict(notification.params)
+    if isinstance(p.get("community"), dict):  # community names are stored in every language
+        p["community"] = pick(p["community"], str(get_locale()))[1]
+    if p.get("until"):
+        p["until"] = format_datetime(datetime.fromisoformat(p["until"]), "short")
     wording = {
         "reply": lambda: _("%(name)s replied in “%(thread)s”.", name=p.get("name"), thread=p.get("thread")),
         "mention": lambda: _("%(name)s mentioned you in “%(thread)s”.", name=p.get("name"), thread=p.get("thread")),
