@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from .. import policy
 from ..extensions import db
 from ..models_base import utcnow
 from ..notifications.service import notify
@@ -38,8 +39,9 @@ def report_post(reporter, post, reason, note=""):
     return report
 
 
-def queue(community):
-    """Posts with open reports (one item each, reasons counted) and posts held for approval."""
+def queue(community, viewer=None):
+    """Posts with open reports (one item each) and held posts; a facilitator never reviews their own posts."""
+    own = viewer is not None and not policy.can("community.assign_roles", community, user=viewer)
     open_reports = db.session.scalars(
         db.select(PostReport).join(Post).join(Thread)
         .where(Thread.community_id == community.id, PostReport.resolved_at.is_(None))
@@ -48,11 +50,15 @@ def queue(community):
         .order_by(PostReport.created_at)).all()
     items = {}
     for report in open_reports:
+        if own and report.post.author_id == viewer.id:
+            continue
         item = items.setdefault(report.post_id, {"post": report.post, "reports": []})
         item["reports"].append(report)
     held = db.session.scalars(
         db.select(Post).join(Thread).where(Thread.community_id == community.id, Post.status == "held")
         .options(joinedload(Post.author), joinedload(Post.thread)).order_by(Post.created_at)).all()
+    if own:
+        held = [post for post in held if post.author_id != viewer.id]
     return list(items.values()), held
 
 
@@ -110,6 +116,8 @@ def warn(actor, post, reason):
 
 def approve_post(actor, post):
     """Release a held post and count it towards its author's pre-moderation allowance."""
+    if post.status != "held":
+        return
     post.status = "visible"
     member = db.session.scalar(db.select(Membership).filter_by(user_id=post.author_id,
                                                                community_id=post.thread.community_id))

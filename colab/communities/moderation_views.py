@@ -26,27 +26,31 @@ def moderators_only():
 @bp.get("/moderation")
 def queue(slug):
     community = community_or_404(slug)
-    items, held = moderation.queue(community)
+    items, held = moderation.queue(community, viewer=current_user)
     return render_template("communities/queue.html", community=community, items=items, held=held,
                            reason_form=ReasonForm(), optional_form=OptionalReasonForm(),
                            premoderation_form=PremoderationForm(posts=community.premoderate_posts))
 
 
+# action -> (form, the post statuses it applies to, what it does)
 POST_ACTIONS = {
-    "hide": (ReasonForm, lambda post, reason: moderation.hide(current_user, post, reason)),
-    "restore": (OptionalReasonForm, lambda post, reason: moderation.restore(current_user, post, reason)),
-    "dismiss": (OptionalReasonForm, lambda post, reason: moderation.dismiss(current_user, post, reason)),
-    "warn": (ReasonForm, lambda post, reason: moderation.warn(current_user, post, reason)),
-    "approve": (OptionalReasonForm, lambda post, reason: moderation.approve_post(current_user, post)),
+    "hide": (ReasonForm, ("visible", "held"), lambda post, reason: moderation.hide(current_user, post, reason)),
+    "restore": (OptionalReasonForm, ("hidden",), lambda post, reason: moderation.restore(current_user, post, reason)),
+    "dismiss": (OptionalReasonForm, ("visible", "hidden"),
+                lambda post, reason: moderation.dismiss(current_user, post, reason)),
+    "warn": (ReasonForm, ("visible", "hidden"), lambda post, reason: moderation.warn(current_user, post, reason)),
+    "approve": (OptionalReasonForm, ("held",), lambda post, reason: moderation.approve_post(current_user, post)),
 }
 
 
 @bp.post("/threads/<int:thread_id>/posts/<int:post_id>/<action>")
 def post_action(slug, thread_id, post_id, action):
     community, thread, post = post_or_404(slug, thread_id, post_id)
-    if action not in POST_ACTIONS:
+    if action not in POST_ACTIONS or post.status not in POST_ACTIONS[action][1]:
         abort(404)
-    form_class, act = POST_ACTIONS[action]
+    if post.author_id == current_user.id:
+        policy.require("community.assign_roles", community)  # nobody reviews their own post but those above them
+    form_class, _statuses, act = POST_ACTIONS[action]
     form = form_class()
     if not form.validate_on_submit():
         flash(_("Say why: the author and the audit log will see it."), "error")
@@ -110,11 +114,14 @@ def member_action(slug, member_id, action):
     member = service.find_member(community, member_id)
     if member is None:
         abort(404)
-    if action in ("facilitator", "member"):
-        policy.require("community.assign_roles", community)
-    if action == "approve":
+    if action in ("facilitator", "member") or member.user_id == current_user.id:
+        policy.require("community.assign_roles", community)  # nobody moderates themselves
+    if action == "approve" and member.pending:
         service.approve(member)
         moderation.log(community, current_user, "approve_member", subject_id=member.user_id)
+    elif action == "decline" and member.pending:
+        service.decline(member)
+        moderation.log(community, current_user, "decline_member", subject_id=member.user_id)
     elif action == "mute":
         form = MuteForm()
         if not form.validate_on_submit():

@@ -86,6 +86,12 @@ def approve(member):
     db.session.flush()
 
 
+def decline(member):
+    """Turn down a request to join; the person may ask again later."""
+    db.session.delete(member)
+    db.session.flush()
+
+
 def leave(user, community):
     member = policy.memberships(user).get(community.id)
     if member is not None:
