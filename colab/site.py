@@ -41,7 +41,7 @@ ERRORS = {
     405: lambda: (_("Something in that request was not right"),
                   _("Please go back, reload the page and try again.")),
     429: lambda: (_("Too many attempts"),
-                  _("Please wait a minute before trying again.")),
+                  _("Please wait a while before trying again.")),
     500: lambda: (_("Something went wrong on our side"),
                   _("The error has been logged. Please try again in a moment.")),
 }

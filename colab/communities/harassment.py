@@ -52,12 +52,12 @@ def add_note(handler, report, body):
     db.session.flush()
 
 
-def update_status(report, status, outcome, status_label):
+def update_status(report, status, outcome):
     """Move the report along; the reporter is told and can read the outcome."""
     changed = status != report.status or outcome.strip() != report.outcome
     report.status, report.outcome, report.updated_at = status, outcome.strip(), utcnow()
     if changed and report.reporter_id:
-        notify(report.reporter_id, "harassment_update", link=_link(report), status=status_label)
+        notify(report.reporter_id, "harassment_update", link=_link(report), status=status)
     db.session.flush()
 
 

@@ -39,7 +39,7 @@ def new():
         form.place.data = "post" if post else form.place.data
         form.person.data = request.args.get("person") or (post.author.display_name if post and post.author else "")
     if form.validate_on_submit():
-        reported = accounts.find_by_display_name(form.person.data) if form.person.data else None
+        reported = _reported_person(form.person.data, post)
         report = harassment.create(current_user, form.region.data, form.place.data, form.description.data,
                                    reported_user_id=reported.id if reported else None, post=post)
         db.session.commit()
@@ -47,6 +47,15 @@ def new():
                 "you will be told when its status changes."), "success")
         return redirect(url_for(".show", report_id=report.id))
     return render_template("harassment/new.html", form=form, post=post)
+
+
+def _reported_person(name, post):
+    """The account a report is about: the post's author when the name is theirs, else a unique display name."""
+    if not name:
+        return None
+    if post is not None and post.author and post.author.display_name.lower() == name.strip().lower():
+        return post.author
+    return accounts.find_by_display_name(name)
 
 
 @bp.get("/")
@@ -107,8 +116,7 @@ def add_information(report_id):
 def update_status(report_id):
     return _handle_form(
         report_id, "status", HandleReportForm,
-        lambda report, form: harassment.update_status(report, form.status.data, form.outcome.data or "",
-                                                      str(dict(status_choices())[form.status.data])),
+        lambda report, form: harassment.update_status(report, form.status.data, form.outcome.data or ""),
         allowed=lambda report: policy.can("harassment.handle", report),
         message=lambda: _("The report is updated and the reporter has been told."))
 

@@ -114,7 +114,7 @@ def warn(actor, post, reason):
     db.session.flush()
 
 
-def approve_post(actor, post):
+def approve_post(actor, post, reason=""):
     """Release a held post and count it towards its author's pre-moderation allowance."""
     if post.status != "held":
         return
@@ -124,7 +124,7 @@ def approve_post(actor, post):
     if member is not None:
         member.approved_posts += 1
     publish(post)
-    log(post.thread.community, actor, "approve", post=post, thread=post.thread, subject_id=post.author_id)
+    log(post.thread.community, actor, "approve", reason, post=post, thread=post.thread, subject_id=post.author_id)
     if post.author_id:
         notify(post.author_id, "post_approved", link=_thread_link(post), thread=post.thread.title)
     db.session.flush()

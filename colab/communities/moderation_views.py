@@ -39,7 +39,8 @@ POST_ACTIONS = {
     "dismiss": (OptionalReasonForm, ("visible", "hidden"),
                 lambda post, reason: moderation.dismiss(current_user, post, reason)),
     "warn": (ReasonForm, ("visible", "hidden"), lambda post, reason: moderation.warn(current_user, post, reason)),
-    "approve": (OptionalReasonForm, ("held",), lambda post, reason: moderation.approve_post(current_user, post)),
+    "approve": (OptionalReasonForm, ("held",),
+                lambda post, reason: moderation.approve_post(current_user, post, reason)),
 }
 
 

@@ -169,12 +169,17 @@ def cohorts_for_lesson(user, lesson):
 
 # --- threads and posts -------------------------------------------------------------------------------
 
-def threads_page(community, page, per_page, cohort=None):
+def threads_page(community, page, per_page, cohort=None, viewer=None):
+    """Threads, pinned first; a thread still waiting for its first post's approval shows to its author
+    and moderators only."""
     query = (db.select(Thread).filter_by(community_id=community.id)
              .options(joinedload(Thread.author), joinedload(Thread.cohort))
              .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
     if cohort is not None:
         query = query.filter_by(cohort_id=cohort.id)
+    if viewer is not None and not policy.can("community.moderate", community, user=viewer):
+        waiting = db.exists().where(Post.thread_id == Thread.id, Post.status == "held")
+        query = query.where(~((Thread.post_count == 0) & (Thread.author_id != viewer.id) & waiting))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -59,7 +59,8 @@ def show(slug):
     community = community_or_404(slug)
     member = policy.memberships(current_user).get(community.id)
     can_view = policy.can("community.view", community)
-    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"]) if can_view else None
+    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"],
+                                   viewer=current_user) if can_view else None
     queue_size = moderation.open_queue_size(community) if policy.can("community.moderate", community) else 0
     return render_template("communities/show.html", community=community, member=member, threads=threads,
                            can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
@@ -166,7 +167,7 @@ def thread(slug, thread_id, form=None, status=200):
 @bp.post("/<slug>/threads/<int:thread_id>/reply")
 def reply(slug, thread_id):
     community, thread_ = thread_or_404(slug, thread_id)
-    policy.require("thread.reply", thread_)
+    policy.require("community.post", community)  # a locked thread is refused below, with a message
     if _needs_agreements(community):
         return redirect(url_for(".agreements", slug=slug, next=url_for(".thread", slug=slug, thread_id=thread_id)))
     form = PostForm()
@@ -176,6 +177,8 @@ def reply(slug, thread_id):
             post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
         except (service.Muted, service.SlowMode, service.ThreadLocked) as error:
             form.body.errors.append(_post_refusal(error))
+            if isinstance(error, service.ThreadLocked):  # the page shows no reply form to carry the message
+                flash(_post_refusal(error), "error")
         else:
             db.session.commit()
             if post.status == "held":
@@ -261,7 +264,8 @@ def cohort_or_404(community, cohort_id):
 def cohort(slug, cohort_id):
     community = community_or_404(slug)
     cohort_ = cohort_or_404(community, cohort_id)
-    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], cohort=cohort_)
+    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], cohort=cohort_,
+                                   viewer=current_user)
     return render_template("communities/cohort.html", community=community, cohort=cohort_, threads=threads,
                            outline=courses.outline(cohort_.course))
 

@@ -38,8 +38,10 @@ def describe(notification):
         "muted": lambda: _("You are muted in %(community)s until %(until)s. Reason: %(reason)s",
                            community=p.get("community"), until=p.get("until"), reason=p.get("reason")),
         "harassment_new": lambda: _("A new confidential harassment report needs attention."),
-        "harassment_update": lambda: _("Your harassment report has been updated: %(status)s",
-                                       status=p.get("status")),
+        "harassment_update": lambda: {
+            "under-review": lambda: _("Your harassment report is now under review."),
+            "closed": lambda: _("Your harassment report is closed. You can read the outcome."),
+        }.get(p.get("status"), lambda: _("Your harassment report has been updated."))(),
         "harassment_info": lambda: _("The reporter added information to a harassment report."),
         "join_request": lambda: _("%(name)s asked to join %(community)s.", name=p.get("name"),
                                   community=p.get("community")),
