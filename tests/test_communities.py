@@ -295,3 +295,13 @@ def test_cohort_lesson_link_opens_one_cohort_thread(client, world, content, app)
         assert thread.cohort_id == cohort_id
     assert "Spring circle: Why listen?" in text(client.get(f"/communities/closed-circle/cohorts/{cohort_id}/"))
     assert client.get(f"/communities/closed-circle/cohorts/{cohort_id}/lessons/no-such-lesson").status_code == 404
+
+
+def test_the_personal_data_export_includes_memberships_and_posts(client, auth, community_kit):
+    user_id, _ = auth.as_new_user()
+    community_kit.community("circle")
+    community_kit.member(user_id, "circle")
+    community_kit.thread(user_id, "circle", "My thread", "Words I wrote")
+    data = client.get("/account/export").get_json(force=True)
+    assert data["communities"]["memberships"][0]["community"] == "circle"
+    assert data["communities"]["posts"][0]["text"] == "Words I wrote"

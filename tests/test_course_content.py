@@ -1,4 +1,5 @@
 """The real courses in content/: valid, complete in every language, and shaped as planned."""
+import html
 from collections import Counter
 from pathlib import Path
 
@@ -125,3 +126,21 @@ def test_the_glossary_gives_every_term_in_english_and_spanish():
     assert not incomplete, incomplete
     repeated = [name for name, times in Counter(term["en"].strip().lower() for term in terms).items() if times > 1]
     assert not repeated, f"terms listed twice: {repeated}"
+
+
+@pytest.mark.parametrize("locale", sorted(REQUIRED_LANGUAGES))
+def test_every_real_lesson_renders_in_each_language(app, client, auth, locale):
+    """Each lesson page opens in the reader's language, with its own title, body and activities."""
+    from colab.courses.sync import sync_content
+    from colab.extensions import db
+    with app.app_context():
+        sync_content(CONTENT)
+        db.session.commit()
+    auth.as_new_user(locale=locale)
+    for course in load(CONTENT).values():
+        for slug in listed(course):
+            spec = course.lessons[slug][locale]
+            page = client.get(f"/courses/{course.slug}/{slug}/").get_data(as_text=True)
+            assert f'<article lang="{locale}"' in page, slug
+            assert f"<h1>{spec.title}</h1>" in html.unescape(page), slug
+            assert page.count('class="activity"') == len(spec.activities), slug

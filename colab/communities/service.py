@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import policy
 from ..accounts.models import User
+from ..accounts.service import exporter
 from ..extensions import db
 from ..markup import render
 from ..models_base import utcnow
@@ -319,3 +320,26 @@ def discussion_links(user, lesson, locale):
     return [(_("Discuss this lesson with %(cohort)s", cohort=cohort.name),
              f"/communities/{cohort.community.slug}/cohorts/{cohort.id}/lessons/{lesson.slug}")
             for cohort in cohorts_for_lesson(user, lesson)]
+
+
+@exporter
+def export_for(user):
+    """The user's memberships, posts and harassment reports, for their personal data export."""
+    from .moderation_models import HarassmentReport
+    iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    memberships = db.session.scalars(db.select(Membership).filter_by(user_id=user.id)
+                                     .options(joinedload(Membership.community))).all()
+    posts = db.session.scalars(db.select(Post).filter_by(author_id=user.id)
+                               .options(joinedload(Post.thread).joinedload(Thread.community))
+                               .order_by(Post.created_at)).all()
+    reports = db.session.scalars(db.select(HarassmentReport).filter_by(reporter_id=user.id)).all()
+    return "communities", {
+        "memberships": [{"community": m.community.slug, "role": m.role, "pending": m.pending,
+                         "joined_at": iso(m.joined_at), "agreements_accepted_at": iso(m.agreements_accepted_at)}
+                        for m in memberships],
+        "posts": [{"community": p.thread.community.slug, "thread": p.thread.title, "status": p.status,
+                   "text": p.body_source, "created_at": iso(p.created_at), "edited_at": iso(p.edited_at)}
+                  for p in posts],
+        "harassment_reports_made": [{"status": r.status, "place": r.place, "description": r.description,
+                                     "outcome": r.outcome, "created_at": iso(r.created_at)} for r in reports],
+    }
