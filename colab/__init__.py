@@ -17,6 +17,10 @@ def create_app(overrides=None, instance_path=None):
     """Build the application: settings, extensions, blueprints, template helpers, commands."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, overrides)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
@@ -101,8 +105,9 @@ def _register_template_helpers(app):
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+        if request.endpoint != "static":  # pages depend on who reads them; static files do not
+            response.vary.add("Cookie")
+            response.vary.add("Accept-Language")
         return response
 
 

@@ -9,6 +9,8 @@ DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
+    "SECURE_COOKIES": None,  # None: secure (HTTPS-only) cookies in production, plain in development and tests
+    "PROXY_COUNT": 0,  # reverse proxies in front of the app, so rate limits see the learner's address
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "BABEL_DEFAULT_LOCALE": "en",
@@ -52,6 +54,10 @@ def load(app, overrides=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "colab.sqlite")
     _ensure_secret_key(app)
+    secure = app.config["SECURE_COOKIES"]
+    if secure is None:
+        secure = not (app.config["DEVELOPMENT"] or app.config.get("TESTING"))
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = bool(secure)
 
 
 def _ensure_secret_key(app):

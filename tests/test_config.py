@@ -28,3 +28,24 @@ def test_environment_and_instance_config_are_read(tmp_path, monkeypatch):
     assert config["SECRET_KEY"] == "from the environment"
     assert config["PER_PAGE"] == 7 and config["PASSWORD_RESET_MAX_AGE"] == 120
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite")
+
+
+def test_production_cookies_are_https_only_and_development_ones_are_not(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLAB_SECRET_KEY", "a production key")
+    assert create_app(instance_path=str(tmp_path)).config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("COLAB_DEVELOPMENT", "1")
+    assert create_app(instance_path=str(tmp_path)).config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_behind_a_proxy_the_learners_address_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLAB_SECRET_KEY", "a production key")
+    monkeypatch.setenv("COLAB_PROXY_COUNT", "1")
+    app = create_app({"SECURE_COOKIES": False}, instance_path=str(tmp_path))
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"

@@ -72,6 +72,7 @@ def sign_out():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
