@@ -10,6 +10,11 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+def isoformat(value):
+    """A timestamp as ISO 8601 text for exports, or None."""
+    return value.isoformat() if value else None
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
 

@@ -1,5 +1,14 @@
-"""URL helpers shared by the views."""
+"""Small helpers shared by the views: safe redirects and 404s."""
 from urllib.parse import urlsplit
+
+from flask import abort
+
+
+def or_404(found):
+    """found, or a 404 when a lookup found nothing."""
+    if found is None:
+        abort(404)
+    return found
 
 
 def safe_next(target):

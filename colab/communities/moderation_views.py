@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..extensions import db
 from ..models_base import utcnow
-from ..urls import safe_next
+from ..urls import or_404, safe_next
 from . import moderation, service
 from .forms import MuteForm, OptionalReasonForm, PremoderationForm, ReasonForm, SlowModeForm
 from .views import community_or_404, page_arg, post_or_404, thread_or_404
@@ -112,9 +112,7 @@ def members(slug):
 @bp.post("/members/<int:member_id>/<action>")
 def member_action(slug, member_id, action):
     community = community_or_404(slug)
-    member = service.find_member(community, member_id)
-    if member is None:
-        abort(404)
+    member = or_404(service.find_member(community, member_id))
     if action in ("facilitator", "member") or member.user_id == current_user.id:
         policy.require("community.assign_roles", community)  # nobody moderates themselves
     if action == "approve" and member.pending:

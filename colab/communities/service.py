@@ -9,6 +9,7 @@ from ..accounts.models import User
 from ..accounts.service import exporter
 from ..extensions import db
 from ..markup import render
+from ..models_base import isoformat as iso
 from ..models_base import utcnow
 from ..notifications.service import notify
 from .models import Cohort, Community, FocalPoint, Membership, Post, PostRevision, Thread
@@ -140,6 +141,10 @@ def create_cohort(community, course, name, starts_on, ends_on, created_by):
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def find_cohort(community, cohort_id):
+    return db.session.scalar(db.select(Cohort).filter_by(id=cohort_id, community_id=community.id))
 
 
 def cohorts_of(community):
@@ -326,7 +331,6 @@ def discussion_links(user, lesson, locale):
 def export_for(user):
     """The user's memberships, posts and harassment reports, for their personal data export."""
     from .moderation_models import HarassmentReport
-    iso = lambda value: value.isoformat() if value else None  # noqa: E731
     memberships = db.session.scalars(db.select(Membership).filter_by(user_id=user.id)
                                      .options(joinedload(Membership.community))).all()
     posts = db.session.scalars(db.select(Post).filter_by(author_id=user.id)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..courses import service as courses
 from ..extensions import db, limiter
-from ..urls import safe_next
+from ..urls import or_404, safe_next
 from . import moderation, service
 from .forms import CohortForm, DialogueForm, PostForm, ReportPostForm, ThreadForm
 
@@ -21,10 +21,7 @@ def signed_in_only():
 
 
 def community_or_404(slug):
-    community = service.find_community(slug)
-    if community is None:
-        abort(404)
-    return community
+    return or_404(service.find_community(slug))
 
 
 def thread_or_404(slug, thread_id):
@@ -38,10 +35,7 @@ def thread_or_404(slug, thread_id):
 
 def post_or_404(slug, thread_id, post_id):
     community, thread = thread_or_404(slug, thread_id)
-    post = service.find_post(thread, post_id)
-    if post is None:
-        abort(404)
-    return community, thread, post
+    return community, thread, or_404(service.find_post(thread, post_id))
 
 
 def page_arg():
@@ -242,9 +236,10 @@ def new_cohort(slug):
     policy.require("cohort.create", community)
     form = CohortForm()
     locale = str(get_locale())
-    form.course.choices = [(course.id, course.title_in(locale)) for course in courses.catalogue()]
+    offered = {course.id: course for course in courses.catalogue()}
+    form.course.choices = [(course.id, course.title_in(locale)) for course in offered.values()]
     if form.validate_on_submit():
-        course = next(c for c in courses.catalogue() if c.id == form.course.data)
+        course = offered[form.course.data]
         cohort = service.create_cohort(community, course, form.name.data, form.starts_on.data,
                                        form.ends_on.data, current_user)
         db.session.commit()
@@ -254,7 +249,7 @@ def new_cohort(slug):
 
 
 def cohort_or_404(community, cohort_id):
-    cohort = next((c for c in service.cohorts_of(community) if c.id == cohort_id), None)
+    cohort = service.find_cohort(community, cohort_id)
     if cohort is None or not policy.can("community.view", community):
         abort(404)
     return cohort
@@ -274,9 +269,7 @@ def cohort(slug, cohort_id):
 def lesson_discussion(slug, cohort_id, lesson_slug):
     community = community_or_404(slug)
     cohort_ = cohort_or_404(community, cohort_id)
-    lesson = courses.find_lesson(cohort_.course, lesson_slug)
-    if lesson is None:
-        abort(404)
+    lesson = or_404(courses.find_lesson(cohort_.course, lesson_slug))
     thread_ = service.lesson_thread(cohort_, lesson, str(get_locale()))
     db.session.commit()
     return redirect(url_for(".thread", slug=slug, thread_id=thread_.id))

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.service import exporter
 from ..extensions import db
 from ..markup import render
+from ..models_base import isoformat as iso
 from ..models_base import utcnow
 from .models import Activity, Course, Enrolment, Lesson, LessonProgress, Module, Response
 
@@ -191,7 +192,6 @@ def find_activity(lesson, slug):
 @exporter
 def export_for(user):
     """The user's enrolments, lesson progress and answers, for their personal data export."""
-    iso = lambda value: value.isoformat() if value else None  # noqa: E731
     enrolled = db.session.scalars(db.select(Enrolment).filter_by(user_id=user.id)
                                   .options(selectinload(Enrolment.course))).all()
     progress = db.session.scalars(db.select(LessonProgress).filter_by(user_id=user.id)

@@ -1,5 +1,5 @@
 """Catalogue, course overview, lessons, activities and completion."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,6 +7,7 @@ from flask_login import current_user
 from .. import policy
 from ..extensions import db
 from ..i18n import language_name
+from ..urls import or_404
 from . import service
 from .forms import ReflectionForm, SelfCheckForm
 
@@ -18,18 +19,12 @@ def _locale():
 
 
 def _course_or_404(slug):
-    course = service.find_course(slug)
-    if course is None:
-        abort(404)
-    return course
+    return or_404(service.find_course(slug))
 
 
 def _lesson_or_404(course_slug, lesson_slug):
     course = _course_or_404(course_slug)
-    lesson = service.find_lesson(course, lesson_slug)
-    if lesson is None:
-        abort(404)
-    return course, lesson
+    return course, or_404(service.find_lesson(course, lesson_slug))
 
 
 @bp.get("/")
@@ -107,9 +102,7 @@ def _blank_form(activity, response):
 def answer(course_slug, lesson_slug, activity_slug):
     policy.require("lesson.read")
     course, lesson = _lesson_or_404(course_slug, lesson_slug)
-    activity = service.find_activity(lesson, activity_slug)
-    if activity is None:
-        abort(404)
+    activity = or_404(service.find_activity(lesson, activity_slug))
     form = _activity_form(activity)
     if activity.kind == "reflection":
         if form.validate_on_submit():
