@@ -69,11 +69,12 @@ def _register_blueprints(app):
     from . import site
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .communities import harassment_views, moderation_views
     from .communities import service as communities
     from .communities import views as community_views
     from .courses import service as courses
     from .courses.views import bp as courses_bp
+    from .harassment import views as harassment_views
+    from .moderation import views as moderation_views
     from .notifications.views import bp as notifications_bp
 
     for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,

@@ -2,7 +2,7 @@
 import pytest
 from test_moderation import People
 
-from colab.communities.moderation_models import HarassmentReport
+from colab.harassment.models import HarassmentReport
 from colab.extensions import db
 from colab.notifications.models import Notification
 

@@ -5,7 +5,7 @@ import pytest
 from conftest import PASSWORD
 
 from colab.communities.models import Membership, Post
-from colab.communities.moderation_models import ModerationAction, PostReport
+from colab.moderation.models import ModerationAction, PostReport
 from colab.extensions import db
 from colab.models_base import utcnow
 

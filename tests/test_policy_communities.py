@@ -6,9 +6,10 @@ from flask_login import AnonymousUserMixin
 
 from colab import policy
 from colab.accounts.models import Region, User
-from colab.communities import harassment, service
+from colab.communities import service
+from colab.harassment import service as harassment
 from colab.communities.models import Membership, Post
-from colab.communities.moderation_models import HarassmentReport
+from colab.harassment.models import HarassmentReport
 from colab.courses.models import Course
 from colab.extensions import db
 from colab.models_base import utcnow

@@ -1,11 +1,9 @@
-"""Forms for threads, posts, reports, moderation, cohorts and harassment reports."""
+"""Forms for threads, posts and cohorts."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-
-from .moderation_models import HARASSMENT_PLACES, HARASSMENT_STATUSES, REPORT_REASONS
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 MAX_POST = 20000
 
@@ -30,44 +28,6 @@ class DialogueForm(ThreadForm):
     body = TextAreaField(_l("First message (optional)"), validators=[Optional(), Length(max=MAX_POST)])
 
 
-def report_reason_choices():
-    labels = {"disrespectful": _l("Disrespectful"), "off-topic": _l("Off-topic"), "spam": _l("Spam"),
-              "harassment": _l("Harassment"), "other": _l("Other")}
-    return [(reason, labels[reason]) for reason in REPORT_REASONS]
-
-
-class ReportPostForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=report_reason_choices)
-    note = TextAreaField(_l("Anything the facilitators should know (optional)"),
-                         validators=[Optional(), Length(max=2000)])
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Say why: the author and the audit log will see it.")),
-                                                     Length(max=1000)])
-
-
-class OptionalReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
-
-
-class SlowModeForm(FlaskForm):
-    minutes = IntegerField(_l("Minutes between posts per member (0 turns slow mode off)"),
-                           validators=[InputRequired(_l("Enter a number of minutes.")), NumberRange(0, 1440)])
-
-
-class PremoderationForm(FlaskForm):
-    posts = IntegerField(_l("Hold each new member's first posts for approval (0 turns it off)"),
-                         validators=[InputRequired(_l("Enter a number of posts.")), NumberRange(0, 20)])
-
-
-class MuteForm(FlaskForm):
-    hours = IntegerField(_l("Mute for how many hours"), validators=[InputRequired(_l("Enter a number of hours.")),
-                                                                    NumberRange(1, 24 * 90)])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Say why: the member will see it.")),
-                                                     Length(max=1000)])
-
-
 class CohortForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the cohort a name.")), Length(3, 120)])
     course = SelectField(_l("Course"), coerce=int)
@@ -77,44 +37,6 @@ class CohortForm(FlaskForm):
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
-
-
-def place_choices():
-    labels = {"post": _l("A post or thread on Co-Lab"), "profile": _l("A person's conduct on Co-Lab"),
-              "event": _l("At an event or meeting"), "message": _l("In a private message, call or email"),
-              "other": _l("Somewhere else")}
-    return [(place, labels[place]) for place in HARASSMENT_PLACES]
-
-
-class HarassmentForm(FlaskForm):
-    region = SelectField(_l("Region"), coerce=int,
-                         description=_l("The report goes to this region's focal points and to the global secretariat."))
-    place = SelectField(_l("Where did it happen?"), choices=place_choices)
-    person = StringField(_l("Who is it about? (optional)"), validators=[Optional(), Length(max=60)],
-                         description=_l("Their display name on Co-Lab, if they have one. They will not be told who reported."))
-    description = TextAreaField(_l("What happened"), validators=[DataRequired(_l("Describe what happened.")),
-                                                                 Length(max=MAX_POST)],
-                                description=_l("Only you, the focal points handling it and the secretariat can read this."))
-
-
-class AddInformationForm(FlaskForm):
-    body = TextAreaField(_l("Add information"), validators=[DataRequired(_l("Write something before sending.")),
-                                                            Length(max=MAX_POST)])
-
-
-def status_choices():
-    labels = {"received": _l("Received"), "under-review": _l("Under review"), "closed": _l("Closed")}
-    return [(status, labels[status]) for status in HARASSMENT_STATUSES]
-
-
-class HandleReportForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=status_choices)
-    outcome = TextAreaField(_l("Outcome the reporter can read"), validators=[Optional(), Length(max=MAX_POST)])
-
-
-class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Private note for the people handling this report"),
-                         validators=[DataRequired(_l("Write something before saving.")), Length(max=MAX_POST)])
 
 
 def _wtforms_messages():

@@ -330,7 +330,7 @@ def discussion_links(user, lesson, locale):
 @exporter
 def export_for(user):
     """The user's memberships, posts and harassment reports, for their personal data export."""
-    from .moderation_models import HarassmentReport
+    from ..harassment.models import HarassmentReport
     memberships = db.session.scalars(db.select(Membership).filter_by(user_id=user.id)
                                      .options(joinedload(Membership.community))).all()
     posts = db.session.scalars(db.select(Post).filter_by(author_id=user.id)

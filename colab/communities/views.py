@@ -8,8 +8,10 @@ from .. import policy
 from ..courses import service as courses
 from ..extensions import db, limiter
 from ..urls import or_404, safe_next
-from . import moderation, service
-from .forms import CohortForm, DialogueForm, PostForm, ReportPostForm, ThreadForm
+from ..moderation import service as moderation
+from ..moderation.forms import ReportPostForm
+from . import service
+from .forms import CohortForm, DialogueForm, PostForm, ThreadForm
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..accounts import service as accounts
 from ..extensions import db
-from . import harassment
+from ..communities.models import Post
+from . import service as harassment
 from .forms import AddInformationForm, HandleReportForm, HarassmentForm, NoteForm, status_choices
-from .models import Post
-from .moderation_models import HarassmentReport
+from .models import HarassmentReport
 
 bp = Blueprint("harassment", __name__, url_prefix="/reports")
 

@@ -6,9 +6,9 @@ from .. import policy
 from ..extensions import db
 from ..models_base import utcnow
 from ..notifications.service import notify
-from .models import Membership, Post, Thread
-from .moderation_models import ModerationAction, PostReport
-from .service import publish
+from ..communities.models import Membership, Post, Thread
+from ..communities.service import publish
+from .models import ModerationAction, PostReport
 
 OUTCOME_WORDS = {
     "hidden": lambda: _("the post was hidden"),

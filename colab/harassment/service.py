@@ -5,8 +5,8 @@ from ..accounts.models import User
 from ..extensions import db
 from ..models_base import utcnow
 from ..notifications.service import notify
-from .models import FocalPoint
-from .moderation_models import HarassmentEntry, HarassmentReport
+from ..communities.models import FocalPoint
+from .models import HarassmentEntry, HarassmentReport
 
 
 def handler_ids(report):

@@ -9,9 +9,10 @@ from .. import policy
 from ..extensions import db
 from ..models_base import utcnow
 from ..urls import or_404, safe_next
-from . import moderation, service
+from ..communities import service
+from ..communities.views import community_or_404, page_arg, post_or_404, thread_or_404
+from . import service as moderation
 from .forms import MuteForm, OptionalReasonForm, PremoderationForm, ReasonForm, SlowModeForm
-from .views import community_or_404, page_arg, post_or_404, thread_or_404
 
 bp = Blueprint("moderation", __name__, url_prefix="/communities/<slug>")
 
@@ -27,7 +28,7 @@ def moderators_only():
 def queue(slug):
     community = community_or_404(slug)
     items, held = moderation.queue(community, viewer=current_user)
-    return render_template("communities/queue.html", community=community, items=items, held=held,
+    return render_template("moderation/queue.html", community=community, items=items, held=held,
                            reason_form=ReasonForm(), optional_form=OptionalReasonForm(),
                            premoderation_form=PremoderationForm(posts=community.premoderate_posts))
 
@@ -105,7 +106,7 @@ def premoderation(slug):
 def members(slug):
     community = community_or_404(slug)
     page = service.members_page(community, page_arg(), current_app.config["PER_PAGE"])
-    return render_template("communities/members.html", community=community, page=page, mute_form=MuteForm(),
+    return render_template("moderation/members.html", community=community, page=page, mute_form=MuteForm(),
                            now=utcnow())
 
 
@@ -143,4 +144,4 @@ def member_action(slug, member_id, action):
 def audit(slug):
     community = community_or_404(slug)
     page = moderation.audit_page(community, page_arg(), current_app.config["PER_PAGE"])
-    return render_template("communities/audit.html", community=community, page=page)
+    return render_template("moderation/audit.html", community=community, page=page)
