@@ -11,11 +11,13 @@ from . import config, policy
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import LANGUAGES, select_locale, select_timezone
 from .static_files import static_url
+from .urls import BoundedIntConverter
 
 
 def create_app(overrides=None, instance_path=None):
     """Build the application: settings, extensions, blueprints, template helpers, commands."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     config.load(app, overrides)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,7 +1,7 @@
 """Column helpers shared by the feature models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +30,9 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+def choice_type(choices, name):
+    """A column type for a StrEnum: stored as its text values, with a CHECK constraint named name."""
+    return Enum(choices, name=name, native_enum=False, create_constraint=True, length=20, validate_strings=True,
+                values_callable=lambda members: [member.value for member in members])

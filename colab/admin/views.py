@@ -6,6 +6,7 @@ from .. import policy
 from ..accounts.models import User
 from ..courses.models import Course, Enrolment
 from ..extensions import db
+from ..urls import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,7 +19,7 @@ def only_admins():
 @bp.get("/users")
 def users():
     page = db.paginate(db.select(User).order_by(User.created_at.desc(), User.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"],
+                       page=page_arg(), per_page=current_app.config["PER_PAGE"],
                        error_out=False)
     return render_template("admin/users.html", page=page)
 

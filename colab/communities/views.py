@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..courses import service as courses
 from ..extensions import db, limiter
-from ..urls import or_404, safe_next
+from ..urls import int_arg, or_404, page_arg, parse_int, safe_next
 from ..moderation import service as moderation
 from ..moderation.forms import ReportPostForm
 from . import service
@@ -38,10 +38,6 @@ def thread_or_404(slug, thread_id):
 def post_or_404(slug, thread_id, post_id):
     community, thread = thread_or_404(slug, thread_id)
     return community, thread, or_404(service.find_post(thread, post_id))
-
-
-def page_arg():
-    return request.args.get("page", 1, type=int)
 
 
 @bp.get("/")
@@ -145,19 +141,19 @@ def thread(slug, thread_id, form=None, status=200):
     moderates = policy.can("community.moderate", community)
     per_page = current_app.config["POSTS_PER_PAGE"]
     if "post" in request.args and form is None:
-        page = service.page_of_post(thread, request.args.get("post", type=int) or 0, per_page, moderates)
-        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, page=page,
-                                _anchor=f"post-{request.args.get('post', type=int)}"))
+        post_id = int_arg("post")
+        page = service.page_of_post(thread, post_id, per_page, moderates)
+        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, page=page, _anchor=f"post-{post_id}"))
     posts = service.posts_page(thread, page_arg(), per_page, moderates)
     if form is None:
         form = PostForm()
-        quoted = service.find_post(thread, request.args.get("quote", type=int) or 0)
+        quoted = service.find_post(thread, int_arg("quote") or 0)
         if quoted is not None and quoted.status == "visible":
             name = quoted.author.display_name if quoted.author else _("a former member")
             form.body.data = f"> **{name}:** " + "\n> ".join(quoted.body_source.splitlines()) + "\n\n"
     return render_template("communities/thread.html", community=community, thread=thread, posts=posts, form=form,
                            moderates=moderates, needs_agreements=_needs_agreements(community),
-                           reply_to=request.args.get("quote", type=int)), status
+                           reply_to=int_arg("quote")), status
 
 
 @bp.post("/<slug>/threads/<int:thread_id>/reply")
@@ -168,7 +164,7 @@ def reply(slug, thread_id):
         return redirect(url_for(".agreements", slug=slug, next=url_for(".thread", slug=slug, thread_id=thread_id)))
     form = PostForm()
     if form.validate_on_submit():
-        reply_to = service.find_post(thread_, request.form.get("reply_to", type=int) or 0)
+        reply_to = service.find_post(thread_, parse_int(request.form.get("reply_to")) or 0)
         try:
             post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
         except (service.Muted, service.SlowMode, service.ThreadLocked) as error:

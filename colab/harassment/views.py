@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..accounts import service as accounts
 from ..extensions import db
+from ..urls import int_arg, page_arg
 from ..communities.models import Post
 from . import service as harassment
 from .forms import AddInformationForm, HandleReportForm, HarassmentForm, NoteForm, status_choices
@@ -30,7 +31,7 @@ def _visible_post(post_id):
 @bp.route("/harassment/new", methods=["GET", "POST"])
 def new():
     policy.require("harassment.create")
-    post = _visible_post(request.args.get("post", type=int))
+    post = _visible_post(int_arg("post"))
     form = HarassmentForm()
     form.region.choices = [(region.id, region.name) for region in accounts.regions()]
     if request.method == "GET":
@@ -63,7 +64,7 @@ def index():
     inbox = None
     if policy.can("harassment.inbox"):
         inbox = harassment.inbox(current_user, policy.focal_regions(current_user),
-                                 request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+                                 page_arg(), current_app.config["PER_PAGE"])
     return render_template("harassment/index.html", mine=harassment.reports_for_reporter(current_user),
                            inbox=inbox, status_labels=dict(status_choices()))
 

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..extensions import db
 from ..models_base import utcnow
-from ..urls import or_404, safe_next
+from ..urls import or_404, page_arg, safe_next
 from ..communities import service
-from ..communities.views import community_or_404, page_arg, post_or_404, thread_or_404
+from ..communities.views import community_or_404, post_or_404, thread_or_404
 from . import service as moderation
 from .forms import MuteForm, OptionalReasonForm, PremoderationForm, ReasonForm, SlowModeForm
 

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..urls import page_arg
 from . import service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -11,7 +12,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.get("/")
 @login_required
 def index():
-    page = service.page_for(current_user, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    page = service.page_for(current_user, page_arg(), current_app.config["PER_PAGE"])
     unread_ids = {n.id for n in page.items if n.read_at is None}
     service.mark_all_read(current_user)
     db.session.commit()
