@@ -26,10 +26,10 @@ class Base(DeclarativeBase):
 
 def _render_type(type_, obj, autogen_context):
     """Write app-specific column types into migrations as plain SQLAlchemy types."""
+    from .markup import HTMLInJSON, HTMLText
     from .models_base import UTCDateTime
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
+    plain = {UTCDateTime: "sa.DateTime(timezone=True)", HTMLText: "sa.Text()", HTMLInJSON: "sa.JSON()"}
+    return plain.get(type(obj), False) if type_ == "type" else False
 
 
 # Objects stay loaded after the request commits, so a page rendered after a commit does not reload them.

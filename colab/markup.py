@@ -1,8 +1,16 @@
-"""Markdown to safe HTML: the one door every user or content text goes through."""
+"""Markdown to safe HTML: the one door every user or content text goes through.
+
+render() is the only producer of SafeHTML, the only type templates print unescaped. The column types
+below store it and refuse anything else, so HTML that skipped the sanitiser cannot be saved.
+"""
+from functools import partial
+
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 from markupsafe import Markup
+from sqlalchemy import JSON, Text
+from sqlalchemy.types import TypeDecorator
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i",
@@ -13,19 +21,71 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"]
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 
 
+class SafeHTML(Markup):
+    """HTML made by render() from Markdown and sanitised; nothing else may be printed unescaped."""
+
+    __slots__ = ()
+
+
+EMPTY_HTML = SafeHTML("")
+
+
 def _set_rel(attrs, new=False):
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs
 
 
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"})
+# One pass: sanitise, then link bare URLs outside code, so nothing is escaped twice.
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True,
+    strip_comments=True, filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})])
 
 
 def render(source):
-    """Render Markdown source to sanitised HTML, marked safe for templates."""
+    """Render Markdown source to sanitised HTML."""
     html = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
-    clean = bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True,
-    )
-    return Markup(_linker.linkify(clean))
+    return SafeHTML(_cleaner.clean(html))
+
+
+def _checked(value, where):
+    if not isinstance(value, SafeHTML):
+        raise TypeError(f"{where} takes HTML from colab.markup.render(), not {type(value).__name__}")
+    return str(value)
+
+
+class HTMLText(TypeDecorator):
+    """A text column holding rendered HTML: only SafeHTML goes in, SafeHTML comes out."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else _checked(value, "An HTML column")
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else SafeHTML(value)
+
+
+class HTMLInJSON(TypeDecorator):
+    """JSON whose strings under keys ending in "_html" are rendered HTML (with by_locale: every value is)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, by_locale=False):
+        super().__init__()
+        self.by_locale = by_locale
+
+    def _walk(self, value, convert, is_html=False):
+        if isinstance(value, dict):
+            return {key: self._walk(item, convert, self.by_locale or str(key).endswith("_html"))
+                    for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._walk(item, convert, is_html) for item in value]
+        return convert(value) if is_html and value is not None else value
+
+    def process_bind_param(self, value, dialect):
+        return self._walk(value, lambda html: _checked(html, "An HTML field in JSON"))
+
+    def process_result_value(self, value, dialect):
+        return self._walk(value, SafeHTML)

@@ -1,7 +1,14 @@
 """The one door for Markdown: useful formatting in, nothing dangerous out."""
-import pytest
+import re
+from pathlib import Path
 
-from colab.markup import render
+import pytest
+from markupsafe import Markup
+from sqlalchemy.exc import StatementError
+
+from colab.courses.models import Response
+from colab.extensions import db
+from colab.markup import HTMLInJSON, SafeHTML, render
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -39,3 +46,57 @@ def test_formatting_survives_and_links_are_marked_as_user_content():
 def test_tables_render():
     html = str(render("| a | b |\n|---|---|\n| 1 | 2 |"))
     assert "<table>" in html and "<td>1</td>" in html
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("`a & b`", "<code>a &amp; b</code>"),
+    ("`if a < b && c`", "<code>if a &lt; b &amp;&amp; c</code>"),
+    ("```\n<b>tag</b>\n```", "&lt;b&gt;tag&lt;/b&gt;"),
+    ("Tom & Jerry", "Tom &amp; Jerry"),
+])
+def test_code_and_ampersands_are_escaped_once(source, shown):
+    assert shown in str(render(source))
+
+
+def test_urls_in_code_are_not_linked_and_bare_urls_are():
+    assert "<a" not in str(render("`https://menengage.org`"))
+    assert 'href="https://menengage.org"' in str(render("See https://menengage.org"))
+
+
+def test_rendered_html_is_its_own_type():
+    assert isinstance(render("hi"), SafeHTML)
+    assert not isinstance(Markup("<p>hi</p>"), SafeHTML)
+
+
+def test_an_html_column_refuses_html_that_skipped_the_sanitiser(app, make_user):
+    """A write that bypasses render() fails loudly instead of storing unsanitised HTML."""
+    user_id, _ = make_user()
+    with app.app_context():
+        db.session.add(Response(user_id=user_id, activity_id=None, text_source="x",
+                                text_html="<script>alert(1)</script>"))
+        with pytest.raises(StatementError, match="colab.markup.render"):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_html_in_json_refuses_raw_strings():
+    column = HTMLInJSON(by_locale=True)
+    with pytest.raises(TypeError):
+        column.process_bind_param({"en": "<script>alert(1)</script>"}, None)
+    stored = column.process_bind_param({"en": render("*hi*")}, None)
+    assert isinstance(column.process_result_value(stored, None)["en"], SafeHTML)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_template_marks_anything_safe():
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "colab" / "templates").rglob("*.html")
+                 if re.search(r"\|\s*safe\b|autoescape\s+false", path.read_text())]
+    assert offenders == []
+
+
+def test_only_the_markup_module_makes_markup():
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "colab").rglob("*.py")
+                 if path.name != "markup.py" and re.search(r"\b(Markup|SafeHTML)\(", path.read_text())]
+    assert offenders == []

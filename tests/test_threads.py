@@ -8,6 +8,7 @@ from sqlalchemy import event
 from colab.accounts.models import User
 from colab.communities.models import Post, PostRevision, Thread
 from colab.extensions import db
+from colab.markup import render
 from colab.models_base import utcnow
 from colab.notifications.models import Notification
 from test_communities import text, world  # noqa: F401 - the shared `world` fixture
@@ -26,7 +27,7 @@ def add_posts(app, thread_id, count, authors=None, **extra):
         authors = authors or [thread.author_id]
         start = utcnow()
         posts = [Post(thread=thread, author_id=authors[n % len(authors)], body_source=f"Post number {n}",
-                      body_html=f"<p>Post number {n}</p>", created_at=start + timedelta(milliseconds=n), **extra)
+                      body_html=render(f"Post number {n}"), created_at=start + timedelta(milliseconds=n), **extra)
                  for n in range(count)]
         db.session.add_all(posts)
         thread.post_count += count

@@ -1,5 +1,5 @@
 """Lists of users and courses for admins."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import func
 
 from .. import policy

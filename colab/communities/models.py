@@ -6,6 +6,7 @@ from ..accounts.models import Region, User
 from ..courses.models import Course, Lesson
 from ..extensions import db
 from ..i18n import pick
+from ..markup import EMPTY_HTML, HTMLInJSON, HTMLText
 from ..models_base import UTCDateTime, utcnow
 
 KINDS = ("regional", "cross-regional", "thematic")
@@ -21,7 +22,7 @@ class Community(db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     name: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
-    agreements_html: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: html}
+    agreements_html: Mapped[dict] = mapped_column(HTMLInJSON(by_locale=True), default=dict)  # {locale: html}
     members_only: Mapped[bool] = mapped_column(Boolean, default=False)
     premoderate_posts: Mapped[int] = mapped_column(Integer, default=0)  # first N posts of a member held
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -95,7 +96,7 @@ class Thread(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     is_dialogue: Mapped[bool] = mapped_column(Boolean, default=False)
     framing_source: Mapped[str] = mapped_column(Text, default="")
-    framing_html: Mapped[str] = mapped_column(Text, default="")
+    framing_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML)
     content_note: Mapped[str] = mapped_column(Text, default="")
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -118,7 +119,7 @@ class Post(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     body_source: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(HTMLText)
     status: Mapped[str] = mapped_column(String(20), default="visible")
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -136,5 +137,5 @@ class PostRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     body_source: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(HTMLText)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -53,7 +53,7 @@ def create_community(slug, kind, name, description, region_id=None, members_only
     agreements = agreements or DEFAULT_AGREEMENTS
     community = Community(slug=slug, kind=kind, name=name, description=description, region_id=region_id,
                           members_only=members_only,
-                          agreements_html={code: str(render(text)) for code, text in agreements.items()})
+                          agreements_html={code: render(text) for code, text in agreements.items()})
     db.session.add(community)
     db.session.flush()
     return community
@@ -192,7 +192,7 @@ def threads_page(community, page, per_page, cohort=None, viewer=None):
 def create_thread(user, community, title, body, framing="", content_note="", dialogue=False, cohort=None):
     """Open a thread with its first post; dialogue threads carry framing text and a content note."""
     thread = Thread(community=community, cohort=cohort, author_id=user.id, title=title.strip(),
-                    is_dialogue=dialogue, framing_source=framing, framing_html=str(render(framing)),
+                    is_dialogue=dialogue, framing_source=framing, framing_html=render(framing),
                     content_note=content_note.strip())
     db.session.add(thread)
     db.session.flush()
@@ -230,7 +230,7 @@ def add_post(user, thread, body, reply_to=None):
     moderator = policy.can("community.moderate", thread.community, user=user)
     held = (not moderator and member is not None
             and member.approved_posts < thread.community.premoderate_posts)
-    post = Post(thread=thread, author_id=user.id, body_source=body, body_html=str(render(body)),
+    post = Post(thread=thread, author_id=user.id, body_source=body, body_html=render(body),
                 reply_to=reply_to, status="held" if held else "visible")
     db.session.add(post)
     db.session.flush()
@@ -273,7 +273,7 @@ def edit_post(post, body):
     """Replace the post's text, keeping the earlier version for moderators."""
     db.session.add(PostRevision(post_id=post.id, body_source=post.body_source, body_html=post.body_html,
                                 created_at=post.edited_at or post.created_at))
-    post.body_source, post.body_html, post.edited_at = body, str(render(body)), utcnow()
+    post.body_source, post.body_html, post.edited_at = body, render(body), utcnow()
     db.session.flush()
 
 

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..i18n import pick
+from ..markup import EMPTY_HTML, HTMLInJSON, HTMLText
 from ..models_base import UTCDateTime, utcnow
 
 
@@ -83,7 +84,7 @@ class LessonText(db.Model):
     objectives: Mapped[list] = mapped_column(JSON, default=list)
     content_note: Mapped[str] = mapped_column(Text, default="")
     # Only the lesson page needs the body; outlines load titles and minutes without it.
-    body_html: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    body_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML, deferred=True)
 
     lesson: Mapped[Lesson] = relationship(back_populates="texts")
 
@@ -98,7 +99,7 @@ class Activity(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # "reflection" or "selfcheck"
     position: Mapped[int] = mapped_column(Integer, default=0)
     correct_choice: Mapped[int | None] = mapped_column(Integer)
-    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    texts: Mapped[dict] = mapped_column(HTMLInJSON, default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     lesson: Mapped[Lesson] = relationship(back_populates="activities")
@@ -145,7 +146,7 @@ class Response(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     text_source: Mapped[str] = mapped_column(Text, default="")
-    text_html: Mapped[str] = mapped_column(Text, default="")
+    text_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML)
     choice: Mapped[int | None] = mapped_column(Integer)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -168,7 +168,7 @@ def _response(user, activity):
 def save_reflection(user, activity, text):
     """Keep the learner's private reflection, source and rendered HTML side by side."""
     response = _response(user, activity)
-    response.text_source, response.text_html = text, str(render(text))
+    response.text_source, response.text_html = text, render(text)
     response.updated_at = utcnow()
     db.session.flush()
     return response

@@ -68,7 +68,7 @@ def _sync_lesson(lesson, versions, report):
         if text not in lesson.texts:
             lesson.texts.append(text)
         text.title, text.minutes, text.objectives = spec.title, spec.minutes, spec.objectives
-        text.content_note, text.body_html = spec.content_note, str(render(spec.body))
+        text.content_note, text.body_html = spec.content_note, render(spec.body)
         report.texts += 1
     for stale in texts.values():
         lesson.texts.remove(stale)
@@ -91,7 +91,7 @@ def _sync_activities(lesson, versions):
 
 def _activity_text(spec):
     return {
-        "prompt_html": str(render(spec.prompt)),
-        "choices": [{"text_html": str(render(text)), "feedback_html": str(render(feedback))}
+        "prompt_html": render(spec.prompt),
+        "choices": [{"text_html": render(text), "feedback_html": render(feedback)}
                     for text, feedback in spec.choices],
     }

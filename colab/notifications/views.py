@@ -1,5 +1,5 @@
 """The notifications page."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
