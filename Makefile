@@ -6,10 +6,13 @@ FLASK  := $(BIN)/flask --app colab
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-dev translations db content demo chromium bench clean extract
+.PHONY: run dev test install install-dev translations db content demo chromium bench clean extract
 
-run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000
-	COLAB_DEVELOPMENT=1 $(FLASK) run --debug --host $(HOST) --port $(PORT)
+run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000 as in production
+	COLAB_DEVELOPMENT=1 COLAB_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
+
+dev: install translations db content demo ## Serve with Flask's reloader and debugger (never on a shared network)
+	COLAB_DEVELOPMENT=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
 test: install-dev translations chromium ## Run the whole suite (SQLite, PostgreSQL if configured, browser)
 	$(BIN)/pytest

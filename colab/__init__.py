@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -97,7 +98,9 @@ def _register_template_helpers(app):
     def page_context():
         locale = str(get_locale())
         return {"locale": locale, "text_direction": LANGUAGES.get(locale, {}).get("dir", "ltr"),
-                "current_path": request.full_path.rstrip("?"), "unread_count": _unread_count}
+                "current_path": request.full_path.rstrip("?"), "unread_count": _unread_count,
+                "discreet": current_user.is_authenticated and getattr(current_user, "discreet", False),
+                "quick_exit_url": app.config["QUICK_EXIT_URL"]}
 
     @app.after_request
     def security_headers(response):
@@ -108,15 +111,18 @@ def _register_template_helpers(app):
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        if app.config["SESSION_COOKIE_SECURE"] and app.config["HSTS_SECONDS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         if request.endpoint != "static":  # pages depend on who reads them; static files do not
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
+            if current_user.is_authenticated:  # a shared device keeps no copy of a person's pages
+                response.headers["Cache-Control"] = "no-store" if getattr(current_user, "discreet", False) else "private, no-cache"
         return response
 
 
 def _unread_count():
-    from flask_login import current_user
-
     from .notifications.service import unread_count
     return unread_count(current_user) if current_user.is_authenticated else 0
 

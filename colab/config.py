@@ -19,7 +19,14 @@ DEFAULTS = {
     "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
     "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
     "SIGN_IN_RATE_LIMIT": "10 per minute;50 per hour",
+    # memory:// counts per process: fine for one process (make run); several share Redis (redis://host:6379).
     "RATELIMIT_STORAGE_URI": "memory://",
+    "WRITE_RATE_LIMIT": "20 per minute;300 per hour",  # any write without a limit of its own
+    "SIGN_UP_RATE_LIMIT": "5 per hour",
+    "MAX_CONTENT_LENGTH": 512 * 1024,  # the largest form a person can send (no uploads yet)
+    "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    "HSTS_SECONDS": 365 * 24 * 3600,  # sent with HTTPS-only cookies; 0 turns it off
+    "QUICK_EXIT_URL": "https://www.wikipedia.org/",  # where "Leave quickly" goes: a neutral site
     "RATELIMIT_HEADERS_ENABLED": True,
     "MAIL_SERVER": None,  # None: mail is written to instance/outbox/
     "MAIL_PORT": 587,

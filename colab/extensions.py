@@ -1,9 +1,10 @@
 """The extension objects, created unbound; create_app binds them."""
+from flask import current_app, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -39,4 +40,19 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def rate_limit_key():
+    """Signed-in people are counted by account (wherever they connect from), others by address."""
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+def _reads_only():
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
+# Every write a person can repeat has a limit: WRITE_RATE_LIMIT per route unless the route sets its own.
+limiter = Limiter(key_func=rate_limit_key, default_limits=[lambda: current_app.config["WRITE_RATE_LIMIT"]],
+                  default_limits_per_method=True, default_limits_exempt_when=_reads_only)

@@ -73,5 +73,6 @@ def is_timezone(name):
 def set_locale_cookie(response, code):
     """Remember the reader's language for a year (used before and after signing in)."""
     if is_language(code):
-        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -40,6 +40,8 @@ ERRORS = {
                   _("There is no page at this address. It may have moved, or the link may be mistyped.")),
     405: lambda: (_("Something in that request was not right"),
                   _("Please go back, reload the page and try again.")),
+    413: lambda: (_("That was too much to send at once"),
+                  _("Please go back, shorten the text and send it again.")),
     429: lambda: (_("Too many attempts"),
                   _("Please wait a while before trying again.")),
     500: lambda: (_("Something went wrong on our side"),

@@ -67,6 +67,8 @@ def make_test_app(database_url, instance_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CONTENT_DIR": str(SAMPLE_CONTENT),
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        "WRITE_RATE_LIMIT": "1000 per minute",
+        "SIGN_UP_RATE_LIMIT": "1000 per minute",
         "MAIL_SERVER": None,
         "SERVER_NAME": "colab.test",
         **overrides,

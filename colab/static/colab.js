@@ -1,8 +1,28 @@
-// Optional help; every page works without it. Fills the time-zone field from the browser
-// on the sign-up form when the reader has not chosen one.
+// Optional help; every page works without it.
 (function () {
+  // Sign-up: fill the time-zone field from the browser when the reader has not chosen one.
   var field = document.querySelector('form select[name="timezone"][data-guess]');
-  if (!field || !window.Intl) return;
-  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && field.value === "UTC" && field.querySelector('option[value="' + zone + '"]')) field.value = zone;
+  if (field && window.Intl) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && field.value === "UTC" && field.querySelector('option[value="' + zone + '"]')) field.value = zone;
+  }
+
+  // Leave quickly: replace this page with a neutral site so Back does not return to it.
+  // The link works without JavaScript; with it, Escape pressed twice within a second does the same.
+  var exit = document.querySelector("[data-quick-exit]");
+  if (!exit) return;
+  function leave(event) {
+    if (event) event.preventDefault();
+    document.title = "";
+    document.body.textContent = "";
+    window.location.replace(exit.href);
+  }
+  exit.addEventListener("click", leave);
+  var lastEscape = 0;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var now = Date.now();
+    if (now - lastEscape < 1000) leave(event);
+    lastEscape = now;
+  });
 })();
