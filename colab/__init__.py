@@ -45,11 +45,25 @@ def _init_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.login_message = _l("Please sign in to open that page.")
 
-    from .accounts.models import User
+    from flask_login import current_user
+
+    from .accounts import service as accounts
 
     @login_manager.user_loader
-    def load_user(user_id):
-        return db.session.get(User, int(user_id))
+    def load_user(token):
+        """The person whose session token the cookies carry (one query); ended sessions load no one."""
+        row = accounts.session_for_token(token)
+        if row is None:
+            return None
+        if accounts.touch_session(row):  # at most every few minutes, and before any view has written
+            db.session.commit()
+        return row.user
+
+    @app.before_request
+    def load_person_first():
+        """Load the signed-in person before the view runs, so the loader's commit holds only its own write."""
+        if request.endpoint != "static":
+            current_user._get_current_object()
 
 
 def _close_streamed_body(response):
@@ -99,7 +113,7 @@ def _register_template_helpers(app):
         locale = str(get_locale())
         return {"locale": locale, "text_direction": LANGUAGES.get(locale, {}).get("dir", "ltr"),
                 "current_path": request.full_path.rstrip("?"), "unread_count": _unread_count,
-                "discreet": current_user.is_authenticated and getattr(current_user, "discreet", False),
+                "discreet": current_user.is_authenticated and current_user.discreet,
                 "quick_exit_url": app.config["QUICK_EXIT_URL"]}
 
     @app.after_request
@@ -118,7 +132,8 @@ def _register_template_helpers(app):
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
             if current_user.is_authenticated:  # a shared device keeps no copy of a person's pages
-                response.headers["Cache-Control"] = "no-store" if getattr(current_user, "discreet", False) else "private, no-cache"
+                response.headers.setdefault("Cache-Control",
+                                            "no-store" if current_user.discreet else "private, no-cache")
         return response
 
 

@@ -17,8 +17,15 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
     "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
+    "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's strong default; tests use a cheap one
     "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
     "SIGN_IN_RATE_LIMIT": "10 per minute;50 per hour",
+    "SIGN_UP_EMAIL_RATE_LIMIT": "3 per hour;10 per day",  # mails to one address, whoever asks
+    "SIGN_UP_CONFIRM_MAX_AGE": 48 * 3600,  # seconds a sign-up confirmation link stays valid
+    "EMAIL_CHANGE_RATE_LIMIT": "5 per hour",  # per person
+    "EMAIL_CHANGE_MAX_AGE": 24 * 3600,  # seconds an email-change link stays valid
+    "PASSWORD_CHECK_RATE_LIMIT": "10 per hour",  # per person, all forms that ask the current password
+    "ACCOUNT_RATE_LIMIT": "60 per hour",  # per person: profile saves, signing devices out
     # memory:// counts per process: fine for one process (make run); several share Redis (redis://host:6379).
     "RATELIMIT_STORAGE_URI": "memory://",
     "WRITE_RATE_LIMIT": "20 per minute;300 per hour",  # any write without a limit of its own
@@ -38,6 +45,11 @@ DEFAULTS = {
     "POSTS_PER_PAGE": 30,
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
     "REPORT_RATE_LIMIT": "10 per hour",
+    # Per person: new threads, replies and edits of posts.
+    "THREAD_RATE_LIMIT": "10 per hour;2 per minute",
+    "POST_RATE_LIMIT": "30 per hour;5 per minute",
+    "POST_EDIT_RATE_LIMIT": "30 per hour;5 per minute",
+    "HARASSMENT_RATE_LIMIT": "10 per hour",  # harassment reports filed, and information added, per person
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files; gzip for older phones
     "COMPRESS_MIN_SIZE": 500,

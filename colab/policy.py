@@ -1,10 +1,35 @@
-"""Who may do what: every permission decision in Co-Lab is made here."""
+"""Who may do what: every permission decision in Co-Lab is made here.
+
+A rule answers True, False or a Refusal (false, with the reason) that a page can explain. Rules read the
+state of what they judge (a locked thread, a held post, a mute). The SQL filters that list what a person
+may see sit beside the rule they mirror."""
 from datetime import timedelta
+from math import ceil
+from typing import NamedTuple
 
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
+from sqlalchemy import false, or_, true
 
+from .accounts.models import User
+from .communities.models import Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
+from .extensions import db
+from .harassment.models import HarassmentReport
 from .models_base import utcnow
+
+
+class Refusal:
+    """A "no" that says why (reason: "locked", "muted", "agreements", "slow_mode", "state"…), with details.
+    It is false, so rules compose with and/or; test what refusal() returns with `is not None`."""
+
+    def __init__(self, reason, **details):
+        self.reason, self.details = reason, details
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return f"Refusal({self.reason!r}, {self.details!r})"
 
 
 # --- facts about a person, cached for the request -------------------------------------------------
@@ -21,9 +46,6 @@ def _cache(name, user, compute):
 
 def memberships(user):
     """{community_id: Membership} for the user's memberships (pending ones included)."""
-    from .communities.models import Membership
-    from .extensions import db
-
     def compute():
         rows = db.session.scalars(db.select(Membership).filter_by(user_id=user.id))
         return {row.community_id: row for row in rows}
@@ -32,9 +54,6 @@ def memberships(user):
 
 def focal_regions(user):
     """The ids of the regions the user is a focal point for."""
-    from .communities.models import FocalPoint
-    from .extensions import db
-
     def compute():
         return set(db.session.scalars(db.select(FocalPoint.region_id).filter_by(user_id=user.id)))
     return _cache("focal", user, compute) if user.is_authenticated else set()
@@ -65,14 +84,51 @@ def _owner(user, target):
 
 # --- communities ---------------------------------------------------------------------------------
 
+def _authored(user, item):
+    """Whether the user wrote the thread or post (a former member's item has no author)."""
+    return user.is_authenticated and item.author_id is not None and item.author_id == user.id
+
+
+def _region_lead(user, community):
+    """Admins and focal points of the community's region: above its facilitators."""
+    return user.is_authenticated and (user.is_admin or bool(community.region_id
+                                                            and community.region_id in focal_regions(user)))
+
+
+def _facilitated(user):
+    """The ids of the communities the user facilitates."""
+    return [cid for cid, member in memberships(user).items() if not member.pending and member.role == Role.FACILITATOR]
+
+
 def _moderates(user, community):
     """Facilitators of the community, focal points of its region, admins."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin or (community.region_id and community.region_id in focal_regions(user)):
+    if _region_lead(user, community):
         return True
-    member = membership(user, community)
-    return member is not None and member.role == "facilitator"
+    member = membership(user, community) if user.is_authenticated else None
+    return member is not None and member.role == Role.FACILITATOR
+
+
+def moderator_ids(community):
+    """SQL twin of community.moderate, admins aside (they see every queue): facilitators and the region's focal
+    points."""
+    ids = set(db.session.scalars(db.select(Membership.user_id).filter_by(
+        community_id=community.id, role=Role.FACILITATOR, pending=False)))
+    if community.region_id:
+        ids |= set(db.session.scalars(db.select(FocalPoint.user_id).filter_by(region_id=community.region_id)))
+    return ids
+
+
+def _moderates_somewhere(user, target=None):
+    return user.is_authenticated and (user.is_admin or bool(focal_regions(user)) or bool(_facilitated(user)))
+
+
+def moderated_communities(user):
+    """SQL twin of community.moderate over Community rows."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    return or_(Community.region_id.in_(sorted(focal_regions(user))), Community.id.in_(_facilitated(user)))
 
 
 def _views_community(user, community):
@@ -83,44 +139,259 @@ def _joins(user, community):
     return user.is_authenticated and community.id not in memberships(user)
 
 
+def _accepts_agreements(user, community):
+    return membership(user, community) is not None
+
+
 def _posts_in(user, community):
+    """Members and moderators: the people who take part in the community's conversations."""
     return membership(user, community) is not None or _moderates(user, community)
 
 
+def _writes_in(user, community):
+    """Whether the user may write here now: a member who accepted the agreements and is not muted, or a
+    moderator who is not a member."""
+    if not _posts_in(user, community):
+        return False
+    member = membership(user, community)
+    if member is None:
+        return True
+    if member.agreements_accepted_at is None:
+        return Refusal("agreements")
+    if member.muted_until is not None and member.muted_until > utcnow():
+        return Refusal("muted", until=member.muted_until)
+    return True
+
+
+def _frames_dialogue(user, community):
+    return _writes_in(user, community) if _moderates(user, community) else False
+
+
+def _publishes_unreviewed(user, community):
+    """Pre-moderation holds new members only: moderators and members with premoderate_posts visible posts here
+    publish without review."""
+    if not community.premoderate_posts or _moderates(user, community):
+        return True
+    visible = db.session.scalar(
+        db.select(db.func.count()).select_from(Post).join(Thread)
+        .where(Thread.community_id == community.id, Post.author_id == user.id, Post.status == PostStatus.VISIBLE))
+    return visible >= community.premoderate_posts
+
+
+def _views_thread(user, thread):
+    """The community's viewers; a thread whose opening post waits for a moderator: its author and moderators."""
+    community = thread.community
+    if not _views_community(user, community):
+        return False
+    return not thread.held or _authored(user, thread) or _moderates(user, community)
+
+
+def visible_threads(user, community):
+    """SQL twin of thread.view for the threads of a community the user views."""
+    if _moderates(user, community):
+        return true()
+    if not user.is_authenticated:
+        return Thread.held.is_(False)
+    return or_(Thread.held.is_(False), Thread.author_id == user.id)
+
+
+def _slow_mode_wait(user, thread):
+    """Minutes the user must still wait before posting again in a slow-mode thread (0: none)."""
+    last = db.session.scalar(db.select(db.func.max(Post.created_at)).filter_by(thread_id=thread.id,
+                                                                              author_id=user.id))
+    if last is None:
+        return 0
+    seconds = (last + timedelta(minutes=thread.slow_mode_minutes) - utcnow()).total_seconds()
+    return max(1, ceil(seconds / 60)) if seconds > 0 else 0
+
+
 def _replies_to(user, thread):
-    return _posts_in(user, thread.community) and (not thread.locked or _moderates(user, thread.community))
+    """Those who may write in the community and view the thread; a locked thread takes moderators only; slow
+    mode spaces each member's posts."""
+    if not _views_thread(user, thread):
+        return False
+    writes = _writes_in(user, thread.community)
+    if writes is False:
+        return False
+    moderator = _moderates(user, thread.community)
+    if thread.locked and not moderator:
+        return Refusal("locked")
+    if not writes:
+        return writes
+    if thread.slow_mode_minutes and not moderator:
+        wait = _slow_mode_wait(user, thread)
+        if wait:
+            return Refusal("slow_mode", minutes=wait)
+    return True
 
 
-def _creates_cohort(user, community):
-    return _admin(user) or bool(community.region_id and community.region_id in focal_regions(user))
+def _reads_post(user, post):
+    """Its body: visible, the thread's viewers; held, its author and moderators; hidden, moderators; deleted,
+    nobody."""
+    if post.status == PostStatus.DELETED or not _views_thread(user, post.thread):
+        return False
+    if post.status == PostStatus.VISIBLE or (post.status == PostStatus.HELD and _authored(user, post)):
+        return True
+    return _moderates(user, post.thread.community)
+
+
+def listed_posts(user, thread):
+    """SQL twin of post.read for a thread's list: held posts show to their author and moderators only (hidden and
+    deleted ones are listed as a line that says so)."""
+    if _moderates(user, thread.community):
+        return true()
+    if not user.is_authenticated:
+        return Post.status != PostStatus.HELD
+    return or_(Post.status != PostStatus.HELD, Post.author_id == user.id)
+
+
+def _quotes_post(user, post):
+    return post.status == PostStatus.VISIBLE and _views_thread(user, post.thread)
 
 
 def _edits_post(user, post):
+    """Its author, within the edit window, in a thread that is not locked, while they may write here."""
+    if not _authored(user, post) or post.status not in (PostStatus.VISIBLE, PostStatus.HELD):
+        return False
     window = timedelta(minutes=current_app.config["POST_EDIT_MINUTES"])
-    return (user.is_authenticated and post.author_id == user.id and post.status in ("visible", "held")
-            and utcnow() - post.created_at <= window and not post.thread.locked)
+    if utcnow() - post.created_at > window or post.thread.locked or not _views_thread(user, post.thread):
+        return False
+    return _writes_in(user, post.thread.community)
 
 
 def _deletes_post(user, post):
-    return user.is_authenticated and post.author_id == user.id and post.status != "deleted"
+    return _authored(user, post) and post.status != PostStatus.DELETED
 
 
 def _reports_post(user, post):
-    return (user.is_authenticated and post.author_id != user.id and post.status == "visible"
-            and _views_community(user, post.thread.community))
+    return (user.is_authenticated and not _authored(user, post) and post.status == PostStatus.VISIBLE
+            and _views_thread(user, post.thread))
+
+
+def _reviews_post(user, post):
+    """Moderators of the community; nobody reviews their own post except those above its facilitators."""
+    community = post.thread.community
+    if not _moderates(user, community):
+        return False
+    return not _authored(user, post) or _region_lead(user, community)
+
+
+def reviewable_posts(user):
+    """SQL twin of post.review for a query over Post joined to Thread."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    led = Thread.community_id.in_(db.select(Community.id).where(Community.region_id.in_(sorted(focal_regions(user)))))
+    others = or_(Post.author_id.is_(None), Post.author_id != user.id)
+    return or_(led, Thread.community_id.in_(_facilitated(user)) & others)
+
+
+# What a moderator may do to a post, by the post's status.
+POST_ACTS = {
+    "approve": (PostStatus.HELD,),
+    "hide": (PostStatus.VISIBLE, PostStatus.HELD),
+    "restore": (PostStatus.HIDDEN,),
+    "warn": (PostStatus.VISIBLE, PostStatus.HIDDEN),
+    "dismiss": (PostStatus.VISIBLE, PostStatus.HIDDEN),
+}
+
+
+def _acts_on_post(statuses):
+    def rule(user, post):
+        if not _reviews_post(user, post):
+            return False
+        return True if post.status in statuses else Refusal("state")
+    return rule
+
+
+def _admits(user, member):
+    """Moderators decide requests to join, never their own."""
+    if member.user_id == user.id or not _moderates(user, member.community):
+        return False
+    return True if member.pending else Refusal("state")
+
+
+def _mutes(user, member):
+    """Moderators mute and unmute members, never themselves."""
+    if member.user_id == user.id or not _moderates(user, member.community):
+        return False
+    return Refusal("state") if member.pending else True
+
+
+def _sets_role(user, member):
+    """Focal points of the region and admins appoint facilitators, never themselves."""
+    if member.user_id == user.id or not _region_lead(user, member.community):
+        return False
+    return Refusal("state") if member.pending else True
 
 
 # --- confidential harassment reports -------------------------------------------------------------
 
+class HarassmentRouting(NamedTuple):
+    """Who handles one report, and which groups they come from (for telling the reporter who will read it)."""
+
+    handler_ids: frozenset
+    admins: bool  # some of the secretariat's admins handle it
+    focal_points: bool  # some focal points of its region handle it
+    admins_left_out: bool  # an admin is kept from it: the person reported, or the reporter
+    focal_points_left_out: bool  # likewise a focal point of the region
+    fallback: bool  # nobody else could handle it: the admins other than the person reported, reporter included
+
+
+def harassment_routing(reporter_id, region_id, reported_user_id):
+    """Who handles a report: the admins and the region's focal points, never the person reported, and not the
+    reporter unless nobody else could. The one function that routes a report, answers harassment.handle and
+    tells the reporter who will read it."""
+    def compute():
+        admins = set(db.session.scalars(db.select(User.id).where(User.is_admin)))
+        focal = set(db.session.scalars(db.select(FocalPoint.user_id).where(FocalPoint.region_id == region_id))
+                    if region_id else ())
+        left_out = {reported_user_id, reporter_id} - {None}
+        handlers = (admins | focal) - left_out
+        fallback = not handlers
+        if fallback:
+            handlers = admins - {reported_user_id}
+        return HarassmentRouting(frozenset(handlers), bool(handlers & admins), bool(handlers & focal),
+                                 bool(admins & left_out), bool(focal & left_out), fallback)
+    if not has_request_context():
+        return compute()
+    store = g.setdefault("policy_cache", {})
+    key = ("harassment_routing", reporter_id, region_id, reported_user_id)
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
 def _handles_harassment(user, report):
-    """Admins and the region's focal points, never the person reported."""
-    if not user.is_authenticated or report.reported_user_id == user.id:
+    """The report's handlers (harassment_routing): status, outcome, private notes, the attached post."""
+    if not user.is_authenticated or user.id == report.reported_user_id:
         return False
-    return user.is_admin or (report.region_id is not None and report.region_id in focal_regions(user))
+    if not (user.is_admin or (report.region_id is not None and report.region_id in focal_regions(user))):
+        return False  # most people: answered without a query
+    return user.id in harassment_routing(report.reporter_id, report.region_id, report.reported_user_id).handler_ids
+
+
+def harassment_inbox_filter(user):
+    """SQL mirror of harassment.handle for the inbox (and its count): reports others filed in the user's regions
+    (every region for admins), never one about the user. Their own reports are listed as "Reports I made"."""
+    clause = (or_(HarassmentReport.reported_user_id.is_(None), HarassmentReport.reported_user_id != user.id)
+              & or_(HarassmentReport.reporter_id.is_(None), HarassmentReport.reporter_id != user.id))
+    return clause if user.is_admin else clause & HarassmentReport.region_id.in_(focal_regions(user))
 
 
 def _reads_harassment(user, report):
     return (user.is_authenticated and report.reporter_id == user.id) or _handles_harassment(user, report)
+
+
+def _adds_harassment_information(user, report):
+    """The reporter adds to their own report, even once it is closed (the page says it is closed)."""
+    return user.is_authenticated and report.reporter_id is not None and report.reporter_id == user.id
+
+
+def _reads_reported_post(user, report):
+    """The post attached to a report is evidence for its handlers, whatever became of it since (hidden, deleted)."""
+    return report.post_id is not None and _handles_harassment(user, report)
 
 
 def _has_harassment_inbox(user, target=None):
@@ -138,21 +409,33 @@ RULES = {
     "community.list": _signed_in,
     "community.view": _views_community,
     "community.join": _joins,
-    "community.post": _posts_in,
+    "community.accept_agreements": _accepts_agreements,
+    "community.post": _posts_in,  # takes part here (thread.create and thread.reply say whether right now)
+    "community.publish": _publishes_unreviewed,  # posts without waiting for a moderator
     "community.moderate": _moderates,
-    "community.audit": _moderates,
-    "cohort.create": _creates_cohort,
-    "community.assign_roles": _creates_cohort,  # focal points of the region and admins appoint facilitators
-    "thread.frame": _moderates,  # open a dialogue thread with framing text
+    "moderation.overview": _moderates_somewhere,  # the list of one's review queues
+    "cohort.create": _region_lead,
+    "member.admit": _admits,  # approve or decline a request to join
+    "member.mute": _mutes,
+    "member.set_role": _sets_role,
+    "thread.view": _views_thread,
+    "thread.create": _writes_in,
+    "thread.frame": _frames_dialogue,  # open a dialogue thread with framing text
     "thread.reply": _replies_to,
+    "post.read": _reads_post,
+    "post.quote": _quotes_post,
     "post.edit": _edits_post,
     "post.delete": _deletes_post,
     "post.report": _reports_post,
     "post.history": lambda user, post: _moderates(user, post.thread.community),
+    "post.review": _reviews_post,
+    **{f"post.{act}": _acts_on_post(statuses) for act, statuses in POST_ACTS.items()},
     "notification.list": _signed_in,
     "harassment.create": _signed_in,
     "harassment.read": _reads_harassment,
     "harassment.handle": _handles_harassment,  # status, outcome, private notes
+    "harassment.add_information": _adds_harassment_information,
+    "harassment.read_post": _reads_reported_post,
     "harassment.inbox": _has_harassment_inbox,
 }
 
@@ -161,6 +444,31 @@ def can(action, target=None, user=None):
     """Whether the user (default: the current one) may do action on target."""
     user = current_user if user is None else user
     return bool(RULES[action](user, target))
+
+
+def refusal(action, target=None, user=None):
+    """None when the user may do action on target, else a Refusal saying why (reason "forbidden" when the
+    rule gives no reason)."""
+    user = current_user if user is None else user
+    answer = RULES[action](user, target)
+    if answer:
+        return None
+    return answer if isinstance(answer, Refusal) else Refusal("forbidden")
+
+
+class Refused(Exception):
+    """A service was asked to do what the policy refuses; .refusal says why."""
+
+    def __init__(self, refusal):
+        super().__init__(refusal.reason)
+        self.refusal = refusal
+
+
+def ensure(action, target, user):
+    """For services, which know no request: raise Refused unless user may do action on target."""
+    found = refusal(action, target, user)
+    if found is not None:
+        raise Refused(found)
 
 
 def require(action, target=None):

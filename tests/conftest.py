@@ -67,8 +67,12 @@ def make_test_app(database_url, instance_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CONTENT_DIR": str(SAMPLE_CONTENT),
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        **{name: "1000 per minute" for name in ("SIGN_UP_EMAIL_RATE_LIMIT", "EMAIL_CHANGE_RATE_LIMIT",
+                                                 "PASSWORD_CHECK_RATE_LIMIT", "ACCOUNT_RATE_LIMIT")},
         "WRITE_RATE_LIMIT": "1000 per minute",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast for tests; production uses scrypt
         "SIGN_UP_RATE_LIMIT": "1000 per minute",
+        **dict.fromkeys(("THREAD_RATE_LIMIT", "POST_RATE_LIMIT", "POST_EDIT_RATE_LIMIT"), "1000 per minute"),
         "MAIL_SERVER": None,
         "SERVER_NAME": "colab.test",
         **overrides,
@@ -121,7 +125,10 @@ class CSRFClient(FlaskClient):
 
     def csrf_token(self):
         page = self.get("/sign-in" if not self._signed_in() else "/account").get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        if found is None:  # the session was ended elsewhere (signed out, password changed)
+            found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get("/sign-in").get_data(as_text=True))
+        return found.group(1)
 
     def _signed_in(self):
         with self.session_transaction() as session:
@@ -142,9 +149,14 @@ def runner(app):
 @pytest.fixture
 def make_user(app):
     """Create an account directly: make_user(email=..., locale=..., is_admin=...)."""
-    def factory(email=None, display_name="Tester", password=PASSWORD, locale="en", timezone="UTC",
+    def factory(email=None, display_name=None, password=PASSWORD, locale="en", timezone="UTC",
                 is_admin=False):
         with app.app_context():
+            if display_name is None:  # display names are unique: "Tester", then "Tester 2", ...
+                display_name, number = "Tester", 1
+                while accounts.find_by_name_key(display_name):
+                    number += 1
+                    display_name = f"Tester {number}"
             user = accounts.create_user(email or f"user-{uuid.uuid4().hex[:8]}@example.org", display_name,
                                         password, locale, timezone, None, is_admin)
             db.session.commit()

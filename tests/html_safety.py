@@ -45,7 +45,7 @@ class _Finder(HTMLParser):
                 self.problems.append(f"<{tag} {name}=...>")
             if name in ("href", "src", "action", "formaction") and value.startswith(("javascript:", "data:", "vbscript:")):
                 self.problems.append(f"<{tag} {name}={value[:30]!r}>")
-            if name == "class" and "flash" in value and tag != "p":
+            if name == "class" and "flash-" in value and tag != "p":
                 self.problems.append(f"<{tag} class={value!r}>")
 
     def handle_data(self, data):

@@ -302,6 +302,6 @@ def test_the_personal_data_export_includes_memberships_and_posts(client, auth, c
     community_kit.community("circle")
     community_kit.member(user_id, "circle")
     community_kit.thread(user_id, "circle", "My thread", "Words I wrote")
-    data = client.get("/account/export").get_json(force=True)
+    data = client.post("/account/export", data={"password": "a long test passphrase"}).get_json(force=True)
     assert data["communities"]["memberships"][0]["community"] == "circle"
     assert data["communities"]["posts"][0]["text"] == "Words I wrote"

@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade, downgrade
+from flask_migrate import downgrade, upgrade
 
 from colab.extensions import db, migrate
 
@@ -33,3 +33,28 @@ def test_migrations_produce_the_models_schema(app):
         assert set(tables) <= {"alembic_version"}
         drop_everything()
         db.create_all()
+
+
+def _model_checks():
+    from sqlalchemy import CheckConstraint
+    return {(table.name, constraint.name) for table in db.metadata.sorted_tables
+            for constraint in table.constraints if isinstance(constraint, CheckConstraint)}
+
+
+def test_migrations_create_every_check_constraint_and_sqlite_never_reuses_user_ids(app):
+    """Alembic's comparison does not see CHECK constraints or AUTOINCREMENT; this test does."""
+    with app.app_context():
+        drop_everything()
+        upgrade()
+        with db.engine.connect() as connection:
+            inspector = db.inspect(connection)
+            migrated = {(table, check["name"]) for table in inspector.get_table_names()
+                        for check in inspector.get_check_constraints(table) if check.get("name")}
+            user_sql = (connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'user'").scalar()
+                        if connection.dialect.name == "sqlite" else None)
+        drop_everything()
+        db.create_all()
+    assert len(_model_checks()) >= 9
+    assert _model_checks() <= migrated, _model_checks() - migrated
+    if user_sql is not None:
+        assert "AUTOINCREMENT" in user_sql

@@ -1,4 +1,5 @@
 """Moderation at the request level: reports of posts, the review queue, facilitator acts and the audit log."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from colab.communities.models import Membership, Post
 from colab.moderation.models import ModerationAction, PostReport
 from colab.extensions import db
 from colab.models_base import utcnow
+from colab.notifications.models import Notification
 
 SLUG = "circle"
 BASE = f"/communities/{SLUG}"
@@ -148,8 +150,9 @@ def test_several_reports_of_one_post_are_one_queue_item(world):
 
 def test_reporting_is_rate_limited(world):
     threads = [world.thread] + [world.new_thread(f"Thread {n}", f"Post {n}") for n in (2, 3)]
-    statuses = [world.report("rafa", post=world.first_post(t), thread=t).status_code for t in threads]
-    assert statuses == [302, 302, 429]
+    responses = [world.report("rafa", post=world.first_post(t), thread=t) for t in threads]
+    assert [response.status_code for response in responses] == [302, 302, 429]
+    assert "You can try again in" in responses[2].get_data(as_text=True)  # the page says when
     assert len(world.rows(PostReport, reporter_id=world.ids["rafa"])) == 2
     assert world.report("ruth").status_code == 302  # the limit is per person
 
@@ -343,3 +346,129 @@ def test_a_held_new_thread_is_invisible_to_others_until_approved(world):
     world.send("fola", f"{BASE}/moderation/premoderation", posts=1)
     assert world.send("bea", f"{BASE}/threads/new", title="My held thread title", body="Held body").status_code == 302
     assert "My held thread title" not in world.text("rafa", f"{BASE}/")
+
+
+# --- the buttons offered are the acts allowed ----------------------------------------------------------------
+
+def offered(page, post_id):
+    """The moderation acts a page offers buttons for on one post."""
+    return set(re.findall(rf'/posts/{post_id}/(approve|hide|restore|warn|dismiss)"', page))
+
+
+def test_each_moderation_button_shown_is_an_allowed_act(world):
+    world.reply("ruth", "Ruth's words")
+    [ruths] = world.rows(Post, author_id=world.ids["ruth"])
+    world.act("fola", "hide", reason="Insulting language", post=ruths.id)
+    world.reply("fola", "Fola's words")
+    [folas] = world.rows(Post, author_id=world.ids["fola"])
+    world.send("fola", f"{BASE}/moderation/premoderation", posts=1)
+    world.reply("bea", "Bea's held words")
+    [held] = world.rows(Post, author_id=world.ids["bea"])
+    page = world.thread_page("fola")
+    assert {post: offered(page, post) for post in (world.post, ruths.id, folas.id, held.id)} == {
+        world.post: {"hide", "warn"}, ruths.id: {"restore", "warn"},
+        folas.id: set(),  # nobody reviews their own post…
+        held.id: {"approve", "hide"}}  # …and a held post cannot be warned about
+    assert offered(world.thread_page(world.person("fp", "focal")), folas.id) == {"hide", "warn"}  # …but those above
+    world.report("rafa")
+    queue = world.text("fola", f"{BASE}/moderation")
+    assert offered(queue, world.post) == {"hide", "warn", "dismiss"} and offered(queue, held.id) == {"approve", "hide"}
+    assert world.act("fola", "warn", reason="Why", post=held.id).status_code == 404
+    assert world.act("fola", "hide", reason="Mine", post=folas.id).status_code == 403
+    assert world.act("fola", "approve", post=held.id).status_code == 302
+    assert world.act("fola", "restore", post=ruths.id).status_code == 302
+    assert world.act("fola", "warn", reason="Speak to ideas", post=world.post).status_code == 302
+
+
+# --- moderators are alerted, and see their queues from every page -------------------------------------------
+
+def alerts(world, key):
+    return [n.kind for n in world.rows(Notification, user_id=world.ids[key]) if n.kind.startswith("post_")]
+
+
+def test_moderators_are_alerted_once_per_post_and_see_their_queues_in_the_header(world):
+    world.person("fp", "focal")
+    world.report("rafa", reason="spam")
+    world.report("ruth")
+    assert alerts(world, "fola") == alerts(world, "fp") == ["post_reported"]  # one per post, not per report
+    assert alerts(world, "author") == alerts(world, "rafa") == alerts(world, "bea") == []
+    assert "A post in “On care work” was reported." in world.notifications("fola")
+    page = world.text("fola", "/communities/")
+    assert 'href="/moderation/">Review queue (1 item)</a>' in page
+    assert "Review queue" not in world.text("bea", "/communities/")
+    assert world.get("bea", "/moderation/").status_code == 403
+    queues = world.text("fola", "/moderation/")
+    assert f'href="{BASE}/moderation">circle community</a>' in queues and "1 item" in queues
+    world.act("fola", "hide", reason="Insulting language")
+    assert alerts(world, "fp") == []  # reviewed: the alert has served
+    assert 'href="/moderation/">Review queue</a>' in world.text("fp", "/communities/")
+    world.send("fola", f"{BASE}/moderation/premoderation", posts=1)
+    world.reply("bea", "My first words here")
+    assert alerts(world, "fola") == ["post_held"]
+    assert "A post in “On care work” is waiting for approval." in world.notifications("fola")
+    assert 'href="/moderation/">Review queue (1 item)</a>' in world.text("fola", "/communities/")
+
+
+def test_the_review_count_costs_the_same_queries_however_many_communities(app, world):
+    from test_threads import count_queries
+    fola = world.browser("fola")
+    world.report("rafa")
+    base = count_queries(app, fola, "/notifications/")
+    for n in range(3):
+        slug = world.kit.community(f"more-{n}", region="africa", premoderate=1)
+        world.kit.member(world.ids["fola"], slug, role="facilitator")
+        world.kit.member(world.ids["bea"], slug)
+        thread = world.kit.thread(world.ids["fola"], slug, "Theirs", "Words")
+        world.send("bea", f"/communities/{slug}/threads/{thread}/reply", body="Held")
+        world.send("rafa", f"/communities/{slug}/threads/{thread}/posts/{world.first_post(thread)}/report",
+                   reason="spam")  # rafa may report in open communities
+    assert count_queries(app, fola, "/notifications/") == base
+    assert "Review queue (4 items)" in world.text("fola", "/notifications/")
+
+
+# --- the site, not what someone typed, says who is staff -----------------------------------------------------
+
+def test_staff_badges_come_from_the_roles_the_site_records(world):
+    world.person("fp", "focal")
+    world.person("boss", "admin")
+    world.add("fake", "Facilitator Fake")
+    world.memberships["fake"] = world.kit.member(world.ids["fake"], SLUG)
+    for key in ("fola", "fp", "boss", "fake"):
+        assert world.reply(key, f"Words of {key}").status_code == 302
+    world.send("fola", f"{BASE}/members/{world.memberships['bea']}/mute", hours=1, reason="Cool off")
+    world.report("rafa", post=world.rows(Post, author_id=world.ids["fake"])[0].id)
+    badge = '<span class="badge badge-staff">{}</span>'
+    expected = [f"Fola Facilitator {badge.format('Facilitator')}", f"Fp {badge.format('Focal point')}",
+                f"Boss {badge.format('Secretariat')}"]
+    for page in (world.thread_page("bea"), world.text("fola", f"{BASE}/members")):
+        for shown in expected[:1] + (expected[1:] if "Words of fp" in page else []):
+            assert shown in page
+        assert "Facilitator Fake</strong>" in page or "Facilitator Fake</td>" in page
+        assert "Facilitator Fake <span" not in page
+    assert expected[0] in world.text("fola", f"{BASE}/audit")
+    queue = world.text("fola", f"{BASE}/moderation")
+    assert "Facilitator Fake</strong>" in queue and "Facilitator Fake <span" not in queue
+
+
+# --- statuses are enums the database enforces ----------------------------------------------------------------
+
+@pytest.mark.parametrize("table, column", [("post", "status"), ("membership", "role"), ("community", "kind"),
+                                           ("post_report", "reason"), ("post_report", "outcome"),
+                                           ("moderation_action", "action")])
+def test_the_database_refuses_an_unknown_status(world, table, column):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+    world.report("rafa")
+    world.act("fola", "dismiss")
+    with world.app.app_context():
+        with pytest.raises(IntegrityError):
+            db.session.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_an_open_report_has_no_outcome_yet(world):
+    world.report("rafa")
+    assert [report.outcome for report in world.rows(PostReport)] == [None]
+    world.act("fola", "dismiss")
+    assert [report.outcome for report in world.rows(PostReport)] == ["dismissed"]

@@ -101,11 +101,13 @@ ROUTES = [
     ("unknown member action", "POST", MEMBER + "/frobnicate", {}, MODERATORS_404, SAME),
     ("unknown member", "POST", "/communities/{slug}/members/0/unmute", {}, MODERATORS_404, SAME),
     ("audit log", "GET", "/communities/{slug}/audit", {}, MODERATORS_200, SAME),
+    ("review queues", "GET", "/moderation/", {}, "302 403 403 200 200 200 200", SAME),  # each their own
     # confidential harassment reports: the reporter (the member), the region's focal points, admins
     ("my reports", "GET", "/reports/", {}, SIGNED_IN_200, SAME),
     ("harassment form", "GET", "/reports/harassment/new?post={post2}", {}, SIGNED_IN_200, SAME),
     ("file a harassment report", "POST", "/reports/harassment/new",
-     {"region": "{africa}", "place": "event", "person": "", "description": "At a meeting"}, SIGNED_IN_302, SAME),
+     {"region": "{africa}", "place": "event", "person": "unknown", "readers_for": "{africa}:unknown",
+      "description": "At a meeting"}, SIGNED_IN_302, SAME),
     ("read a report", "GET", REPORT, {}, "302 404 200 404 200 404 200", SAME),
     ("add information", "POST", REPORT + "/information", {"body": "More"}, "302 404 302 404 403 404 403", SAME),
     ("update status", "POST", REPORT + "/status", {"status": "closed", "outcome": "Resolved"}, HANDLERS_302, SAME),
@@ -113,6 +115,7 @@ ROUTES = [
     ("empty note", "POST", REPORT + "/notes", {"body": ""}, "302 404 403 404 400 404 400", SAME),
     ("unknown report", "GET", "/reports/0", {}, "302 404 404 404 404 404 404", SAME),
     ("notifications", "GET", "/notifications/", {}, SIGNED_IN_200, SAME),
+    ("open a notification", "GET", "/notifications/{notification}", {}, "302 404 302 404 404 404 404", SAME),
 ]
 
 
@@ -177,8 +180,11 @@ def build_world(app, ids, role, members_only, n):
                                    post=post2)
         harassment.add_note(user("secretariat"), report, NOTE_SECRET)
         db.session.commit()
+        notification = db.session.scalar(db.select(Notification.id).filter_by(user_id=ids["member"], kind="reply")
+                                         .order_by(Notification.id.desc()))
         return {"slug": community.slug, "thread": thread.id, "post1": post1, "post2": post2.id, "cohort": cohort.id,
-                "member2": members["other"].id, "report": report.id, "course": course.id, "africa": africa}
+                "member2": members["other"].id, "report": report.id, "course": course.id, "africa": africa,
+                "notification": notification}
 
 
 def send(client, method, url, data, world):
@@ -212,7 +218,7 @@ def test_every_route_answers_every_role_as_the_table_says(app, client, cast, con
 def test_the_table_covers_every_route_of_these_blueprints(app):
     """A new route in these blueprints fails here until it has a row (with its expectations) in ROUTES."""
     adapter = app.url_map.bind("colab.test")
-    placeholders = dict.fromkeys(["thread", "post1", "post2", "cohort", "member2", "report"], 1)
+    placeholders = dict.fromkeys(["thread", "post1", "post2", "cohort", "member2", "report", "notification"], 1)
     covered = {(adapter.match(url.split("?")[0].format(slug="x", **placeholders), method=method)[0], method)
                for _name, method, url, *_ in ROUTES}
     routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
@@ -280,11 +286,36 @@ def test_the_harassment_inbox_is_for_focal_points_and_admins(people):
         who: who != "anonymous" for who in people}
 
 
+# --- policy.can for the body of a post, by its status ("post.read") --------------------------------------
+
+# status -> who may read the body of a post the reporter wrote in an open community of africa
+POST_READERS = {
+    "visible": {"reporter", "focal", "other_focal", "admin", "facilitator", "outsider", "anonymous"},
+    "held": {"reporter", "focal", "admin", "facilitator"},  # its author and the community's moderators
+    "hidden": {"focal", "admin", "facilitator"},  # moderators
+    "deleted": set(),  # nobody
+}
+
+
+def test_who_reads_a_post_depends_on_its_status(people):
+    from colab.communities.models import Community, Thread
+    community = db.session.scalar(db.select(Community).filter_by(slug="circle"))
+    thread = Thread(community=community, title="A thread", author_id=people["facilitator"].id)
+    actual = {}
+    for status in POST_READERS:
+        post = Post(thread=thread, author_id=people["reporter"].id, status=status, body_source="x")
+        actual[status] = {who for who, person in people.items() if policy.can("post.read", post, user=person)}
+    db.session.rollback()
+    assert actual == POST_READERS
+
+
 # --- the same rules, seen through the pages ------------------------------------------------------------
 
 def file_report(client, community_kit, person, description):
+    """person: the id of someone the reporter shares a community with, or "unknown"."""
+    africa = community_kit.region_id("africa")
     response = client.post("/reports/harassment/new", data={
-        "region": str(community_kit.region_id("africa")), "place": "event", "person": person,
+        "region": str(africa), "place": "event", "person": person, "readers_for": f"{africa}:{person}",
         "description": description})
     assert response.status_code == 302
     return response.location
@@ -295,8 +326,9 @@ def test_a_report_about_a_focal_point_reaches_the_admins_and_never_them(app, cli
     focal_id, focal_email = make_user(display_name="Fatou")
     community_kit.focal_point(focal_id, "africa")
     admin_id, admin_email = make_user(display_name="Secretariat", is_admin=True)
-    auth.as_new_user(display_name="Reporter")
-    report_url = file_report(client, community_kit, "Fatou", "Shouted at me after the regional meeting")
+    reporter_id, _email = auth.as_new_user(display_name="Reporter")
+    community_kit.member(reporter_id, community_kit.community("circle", "regional", region="africa"))
+    report_url = file_report(client, community_kit, str(focal_id), "Shouted at me after the regional meeting")
     auth.sign_out()
     auth.sign_in(focal_email)
     assert client.get(report_url).status_code == 404
@@ -315,7 +347,7 @@ def test_private_notes_are_for_handlers_and_the_outcome_is_for_the_reporter(clie
     focal_id, focal_email = make_user(display_name="Fatou")
     community_kit.focal_point(focal_id, "africa")
     _reporter_id, reporter_email = auth.as_new_user(display_name="Nandi")
-    report_url = file_report(client, community_kit, "", "Followed me home after the workshop")
+    report_url = file_report(client, community_kit, "unknown", "Followed me home after the workshop")
     auth.sign_out()
     auth.sign_in(focal_email)
     assert client.post(report_url + "/notes", data={"body": "Spoke with the organiser"}).status_code == 302

@@ -185,3 +185,18 @@ def test_every_page_has_a_plain_link_to_leave_quickly(client, path):
 def test_signed_in_pages_are_not_kept_in_shared_caches(client, auth):
     auth.as_new_user()
     assert client.get("/account").headers["Cache-Control"] in ("private, no-cache", "no-store")
+
+
+def test_discreet_mode_gives_a_neutral_tab_and_keeps_nothing_on_the_device(app, client, auth):
+    from colab.accounts.models import User
+    user_id, _ = auth.as_new_user()
+    page = client.get("/courses/")
+    assert "<title>Courses · Co-Lab</title>" in page.get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, user_id).discreet = True
+        db.session.commit()
+    page = client.get("/courses/")
+    html = page.get_data(as_text=True)
+    assert "<title>Notes</title>" in html and "Co-Lab</title>" not in html
+    assert "neutral.svg" in html and "icon.svg" not in html
+    assert page.headers["Cache-Control"] == "no-store"

@@ -1,5 +1,6 @@
 """Threads and posts at the request level: replies, pagination, quotes, edits and their history, soft
 deletion, framed dialogues, mentions and notifications, and a thread page whose query count does not grow."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -251,9 +252,11 @@ def test_notification_link_opens_the_post(client, world, app):
     thread_id = world.kit.thread(world.member[0], world.open)
     world.sign_in(world.facilitator)
     client.post(thread_url(world, thread_id) + "reply", data={"body": "Reply"})
-    link = notifications_of(app, world.member[0])[0].link
+    notification = notifications_of(app, world.member[0])[0]
     world.sign_in(world.member)
-    response = client.get(link)
+    link = f"/notifications/{notification.id}"
+    assert f'href="{link}"' in text(client.get("/notifications/"))
+    response = client.get(client.get(link).location)
     assert response.status_code == 302 and response.location.endswith(f"?page=1#post-{post_ids(app, thread_id)[-1]}")
 
 
@@ -310,3 +313,129 @@ def test_thread_page_query_count_does_not_grow_with_posts(client, world, app, vi
     assert counts[0] == counts[1] == counts[2] == counts[3], counts
     page = text(client.get(thread_url(world, long)))
     assert page.count('class="post post-') == PER_PAGE and "Author 1" in page
+
+
+# --- who may write, read and edit: rules that read the thread's and the member's state ------------------------
+
+def set_membership(app, user_id, slug, **values):
+    from colab.communities.models import Community, Membership
+    with app.app_context():
+        member = db.session.scalar(db.select(Membership).join(Community)
+                                   .where(Membership.user_id == user_id, Community.slug == slug))
+        for name, value in values.items():
+            setattr(member, name, value)
+        db.session.commit()
+
+
+def premoderate(app, slug, posts):
+    from colab.communities.models import Community
+    with app.app_context():
+        db.session.scalar(db.select(Community).filter_by(slug=slug)).premoderate_posts = posts
+        db.session.commit()
+
+
+def post_row(app, post_id):
+    with app.app_context():
+        return db.session.get(Post, post_id)
+
+
+def test_a_muted_member_cannot_publish_by_editing_a_post(client, world, app):
+    thread_id = world.kit.thread(world.member[0], world.open, body="What I first said")
+    post_id = post_ids(app, thread_id)[0]
+    set_membership(app, world.member[0], world.open, muted_until=utcnow() + timedelta(hours=2))
+    world.sign_in(world.member)
+    page = text(client.get(thread_url(world, thread_id)))
+    assert ">Edit</a>" not in page
+    assert "You are muted in this community until" in page and "Post reply" not in page
+    assert client.get(edit_url(world, thread_id, post_id)).status_code == 403
+    assert client.post(edit_url(world, thread_id, post_id), data={"body": "Words I was muted for"}).status_code == 403
+    assert post_row(app, post_id).body_source == "What I first said"
+
+
+def test_a_post_in_a_locked_thread_cannot_be_edited(client, world, app):
+    thread_id = world.kit.thread(world.member[0], world.open, body="Before the lock")
+    post_id = post_ids(app, thread_id)[0]
+    world.sign_in(world.facilitator)
+    assert client.post(f"/communities/open-circle/threads/{thread_id}/lock").status_code == 302
+    world.sign_in(world.member)
+    assert ">Edit</a>" not in text(client.get(thread_url(world, thread_id)))
+    assert client.get(edit_url(world, thread_id, post_id)).status_code == 403
+    assert client.post(edit_url(world, thread_id, post_id), data={"body": "After the lock"}).status_code == 403
+    assert post_row(app, post_id).body_source == "Before the lock"
+
+
+def test_a_thread_waiting_for_approval_exists_only_for_its_author_and_moderators(client, world, app, make_user):
+    premoderate(app, world.open, 1)
+    newcomer = make_user(display_name="Nia Newcomer")
+    world.kit.member(newcomer[0], world.open)
+    world.sign_in(newcomer)
+    response = client.post("/communities/open-circle/threads/new",
+                           data={"title": "Coming out to my father", "body": "Held words"})
+    assert response.status_code == 302
+    url = response.location
+    page = text(client.get(url))
+    assert "Coming out to my father" in page and "Held words" in page and "Waiting for a moderator" in page
+    assert "No posts yet" not in page
+    held_post = post_ids(app, int(url.rstrip("/").rsplit("/", 1)[1]))[0]
+    for person in (world.member, world.outsider):
+        world.sign_in(person)
+        for path in (url, f"{url}?post={held_post}", f"{url}posts/{held_post}/report"):
+            response = client.get(path)
+            assert response.status_code == 404 and "Coming out" not in text(response), path
+        assert "Coming out" not in text(client.get("/communities/open-circle/"))
+    # a moderator's reply there mentions a member who cannot see the thread: no notification carries its title
+    world.sign_in(world.facilitator)
+    assert "Coming out to my father" in text(client.get(url))
+    assert client.post(url + "reply", data={"body": "Welcome, and @Amara Diallo can help"}).status_code == 302
+    assert notifications_of(app, world.member[0]) == []
+    assert [n.kind for n in notifications_of(app, newcomer[0])] == ["reply"]
+    # once a moderator approves its opening post, the thread is open to all
+    assert client.post(url + f"posts/{held_post}/approve").status_code == 302
+    world.sign_in(world.member)
+    assert "Held words" in text(client.get(url))
+
+
+def test_premoderation_counts_a_member_s_visible_posts(client, world, app):
+    thread_id = world.kit.thread(world.member[0], world.open, body="My first post")
+    add_posts(app, thread_id, 1, authors=[world.member[0]])  # a second visible post, written before
+    premoderate(app, world.open, 2)
+    world.sign_in(world.member)
+    assert client.post(thread_url(world, thread_id) + "reply", data={"body": "My third post"}).status_code == 302
+    assert post_row(app, post_ids(app, thread_id)[-1]).status == "visible"
+    world.sign_in(world.outsider)
+    assert "My third post" in text(client.get(thread_url(world, thread_id)))
+
+
+def test_an_author_sees_their_held_post_waiting_for_a_moderator(client, world, app, make_user):
+    thread_id = world.kit.thread(world.member[0], world.open, body="Opening")
+    premoderate(app, world.open, 1)
+    newcomer = make_user(display_name="Nia Newcomer")
+    world.kit.member(newcomer[0], world.open)
+    world.sign_in(newcomer)
+    client.post(thread_url(world, thread_id) + "reply", data={"body": "My held words"})
+    page = text(client.get(thread_url(world, thread_id)))
+    assert "My held words" in page and "Waiting for a moderator" in page
+    world.sign_in(world.member)
+    page = text(client.get(thread_url(world, thread_id)))
+    assert "My held words" not in page and "Waiting for a moderator" not in page
+
+
+# --- rate limits ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("app_config", [{"THREAD_RATE_LIMIT": "1 per minute", "POST_RATE_LIMIT": "2 per minute",
+                                         "POST_EDIT_RATE_LIMIT": "1 per minute"}])
+def test_new_threads_replies_and_edits_are_rate_limited_per_person(client, world, app):
+    thread_id = world.kit.thread(world.member[0], world.open, body="Opening")
+    post_id = post_ids(app, thread_id)[0]
+    world.sign_in(world.member)
+    new = [client.post("/communities/open-circle/threads/new", data={"title": f"Thread {n}", "body": "Text"})
+           for n in range(2)]
+    replies = [client.post(thread_url(world, thread_id) + "reply", data={"body": f"Reply {n}"}) for n in range(3)]
+    edits = [client.post(edit_url(world, thread_id, post_id), data={"body": f"Edit {n}"}) for n in range(2)]
+    assert [r.status_code for r in new + replies + edits] == [302, 429, 302, 302, 429, 302, 429]
+    for refused in (new[1], replies[2], edits[1]):
+        assert "You can try again in 1 minute." in text(refused), re.sub(r"\s+", " ", text(refused))[-700:]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Thread)) == 2
+    world.sign_in(world.facilitator)  # the limit is per person
+    assert client.post(thread_url(world, thread_id) + "reply", data={"body": "Mine"}).status_code == 302

@@ -1,10 +1,13 @@
-"""Forms for signing up, signing in, resetting a password and editing a profile."""
+"""Forms for signing up, signing in, passwords, the profile, email changes, the data export and deletion."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from ..i18n import LANGUAGES, TIMEZONES
+from .models import name_key
+from .service import looks_like_staff
 
 COMMON_PASSWORDS = {
     "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop",
@@ -55,10 +58,23 @@ def private_email_field():
         description=_l("Only used to sign in and to reset your password. Never shown to others."))
 
 
-class ProfileFields(FlaskForm):
-    display_name = StringField(
-        _l("Display name"), validators=[DataRequired(_l("Enter a display name.")), Length(2, 60)],
+def acceptable_name(form, field):
+    """A display name must have visible letters and must not read like a role the site gives."""
+    if not name_key(field.data):
+        raise ValidationError(_l("Enter a display name."))
+    if looks_like_staff(field.data):
+        raise ValidationError(_l("Choose a name that does not look like a role such as facilitator, focal point "
+                                 "or admin. Co-Lab shows people's roles itself."))
+
+
+def display_name_field():
+    return StringField(
+        _l("Display name"), validators=[DataRequired(_l("Enter a display name.")), Length(2, 60), acceptable_name],
         description=_l("Shown to other people. It does not have to be your real name."))
+
+
+class ProfileFields(FlaskForm):
+    display_name = display_name_field()
     locale = SelectField(_l("Language"), choices=language_choices)
     timezone = SelectField(_l("Time zone"), choices=timezone_choices,
                            description=_l("Dates and times are shown in this time zone."))
@@ -71,8 +87,26 @@ class SignUpForm(ProfileFields):
                              description=_l("At least 10 characters. A few unrelated words work well."))
 
 
+class ConfirmSignUpForm(FlaskForm):
+    display_name = display_name_field()
+
+
 class ProfileForm(ProfileFields):
-    email = private_email_field()
+    discreet = BooleanField(_l("Discreet mode: a neutral tab title and icon, neutral email subjects, and "
+                               "notifications that name no topic"))
+
+
+def current_password_field():
+    return PasswordField(_l("Your current password"), validators=[DataRequired(_l("Enter your current password."))])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Email(_l("Enter a valid email address.")),
+                    Length(max=254)],
+        description=_l("We send a link to the new address; your email changes when you open it."))
+    password = current_password_field()
 
 
 class SignInForm(FlaskForm):
@@ -97,5 +131,18 @@ class ChangePasswordForm(ResetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
 
 
+class ExportForm(FlaskForm):
+    password = current_password_field()
+
+
+POST_CHOICES = [
+    SelectChoice("remove", _l("Remove the text of my posts")),
+    SelectChoice("keep", _l("Keep my posts, signed “a former member”")),
+]
+
+
 class DeleteAccountForm(FlaskForm):
+    posts = RadioField(_l("Your posts in community threads"), choices=POST_CHOICES,
+                       validators=[InputRequired(_l("Choose what happens to your posts."))])
+    keep_titles = BooleanField(_l("Keep the titles of the threads I started"))
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))])

@@ -1,14 +1,16 @@
-"""Users and the regions they belong to."""
-from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+"""People, the regions they belong to, their signed-in sessions and sign-ups waiting for confirmation."""
+import re
+import unicodedata
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
-
 
 # The alliance's regional networks, in display order; names come from the UI catalog.
 REGION_NAMES = {
@@ -20,6 +22,17 @@ REGION_NAMES = {
     "mena": _l("Middle East and North Africa"),
     "north-america": _l("North America"),
 }
+
+NAME_KEY_LENGTH = 255  # NFKD can make a 60-character name several times longer
+
+
+def name_key(name):
+    """A display name as compared for uniqueness: no accents, no case, no invisible characters, single spaces."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) not in ("Cf", "Cc"))
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip()[:NAME_KEY_LENGTH]
 
 
 class Region(db.Model):
@@ -34,23 +47,84 @@ class Region(db.Model):
         return str(REGION_NAMES.get(self.slug, self.slug))
 
 
-class User(UserMixin, db.Model):
-    """A person. The email is private; the display name may be a pseudonym."""
+def hash_password(password):
+    """A salted hash of password, by PASSWORD_HASH_METHOD (scrypt; tests use a cheaper one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
+
+class User(UserMixin, db.Model):
+    """A person. The email is private; the display name may be a pseudonym, unique ignoring case and accents."""
+
+    # AUTOINCREMENT: SQLite never hands a deleted account's id to a new one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)  # kept by set_name_key below
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     region: Mapped[Region | None] = relationship()
 
+    # Set when the person is signed in: the random token of this request's session and its row.
+    session_token = None
+    current_session = None
+
+    @validates("display_name")
+    def set_name_key(self, key, value):
+        self.name_key = name_key(value)
+        return value
+
+    def get_id(self):
+        """Flask-Login's id for the session and remember cookies: the session's token, never the user id."""
+        if not self.session_token:
+            raise RuntimeError("start a session (accounts.service.start_session) before login_user")
+        return self.session_token
+
+    def __eq__(self, other):
+        """Two User objects are the same person when their ids match (Flask-Login's compares session tokens)."""
+        if isinstance(other, User):
+            return self.id is not None and self.id == other.id
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+
+class UserSession(db.Model):
+    """One signed-in device. The cookies carry a random token; only its SHA-256 is stored here."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser: Mapped[str] = mapped_column(String(40), default="")
+    platform: Mapped[str] = mapped_column(String(40), default="")
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_seen_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship()
+
+
+class PendingSignUp(db.Model):
+    """A sign-up waiting for its email to be confirmed; see accounts.service.request_sign_up for why a row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

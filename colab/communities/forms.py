@@ -2,10 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 MAX_POST = 20000
+
+
+class AgreementsForm(FlaskForm):
+    next = HiddenField()  # where to go back to once accepted (checked with safe_next)
 
 
 class PostForm(FlaskForm):

@@ -1,4 +1,6 @@
 """Communities and the people in them, cohorts, threads and posts."""
+import enum
+
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -7,10 +9,27 @@ from ..courses.models import Course, Lesson
 from ..extensions import db
 from ..i18n import pick
 from ..markup import EMPTY_HTML, HTMLInJSON, HTMLText
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import UTCDateTime, choice_type, utcnow
 
-KINDS = ("regional", "cross-regional", "thematic")
-ROLES = ("member", "facilitator")
+
+class CommunityKind(enum.StrEnum):
+    REGIONAL = "regional"
+    CROSS_REGIONAL = "cross-regional"
+    THEMATIC = "thematic"
+
+
+class Role(enum.StrEnum):
+    """A member's role in one community (focal points and admins come from elsewhere)."""
+
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+
+class PostStatus(enum.StrEnum):
+    VISIBLE = "visible"
+    HELD = "held"  # waiting for a moderator (pre-moderation)
+    HIDDEN = "hidden"  # hidden by a moderator
+    DELETED = "deleted"  # deleted by its author
 
 
 class Community(db.Model):
@@ -18,7 +37,8 @@ class Community(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="thematic")
+    kind: Mapped[CommunityKind] = mapped_column(choice_type(CommunityKind, "community_kind"),
+                                                default=CommunityKind.THEMATIC)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     name: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -46,12 +66,11 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="member")
+    role: Mapped[Role] = mapped_column(choice_type(Role, "membership_role"), default=Role.MEMBER)
     pending: Mapped[bool] = mapped_column(Boolean, default=False)  # asked to join a members-only community
     joined_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     agreements_accepted_at = mapped_column(UTCDateTime)
     muted_until = mapped_column(UTCDateTime)
-    approved_posts: Mapped[int] = mapped_column(Integer, default=0)
 
     user: Mapped[User] = relationship()
     community: Mapped[Community] = relationship()
@@ -104,6 +123,8 @@ class Thread(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_post_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Its opening post waits for a moderator: only its author and moderators see the thread (policy "thread.view").
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
 
     community: Mapped[Community] = relationship()
     cohort: Mapped[Cohort | None] = relationship()
@@ -112,7 +133,7 @@ class Thread(db.Model):
 
 
 class Post(db.Model):
-    """A post in a thread. status: visible, held (awaiting approval), hidden, deleted."""
+    """A post in a thread; who may read its body depends on its status (policy "post.read")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
@@ -120,7 +141,7 @@ class Post(db.Model):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(HTMLText)
-    status: Mapped[str] = mapped_column(String(20), default="visible")
+    status: Mapped[PostStatus] = mapped_column(choice_type(PostStatus, "post_status"), default=PostStatus.VISIBLE)
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     edited_at = mapped_column(UTCDateTime)

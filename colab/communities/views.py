@@ -1,17 +1,22 @@
 """Communities, membership, agreements, threads, posts and cohorts."""
+import time
+from math import ceil
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from .. import policy
 from ..courses import service as courses
 from ..extensions import db, limiter
-from ..urls import int_arg, or_404, page_arg, parse_int, safe_next
 from ..moderation import service as moderation
 from ..moderation.forms import ReportPostForm
+from ..urls import int_arg, or_404, page_arg, parse_int, safe_next
 from . import service
-from .forms import CohortForm, DialogueForm, PostForm, ThreadForm
+from .forms import AgreementsForm, CohortForm, DialogueForm, PostForm, ThreadForm
+from .models import PostStatus
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -22,15 +27,37 @@ def signed_in_only():
     """Communities are for signed-in people: nothing here is public."""
 
 
+def _per_person():
+    """Rate limits count each person, wherever they connect from."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+
+
+def _limited(setting):
+    """A rate limit on the route's POSTs, read from the app's config (e.g. "30 per hour;5 per minute")."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], key_func=_per_person)
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """The limit page, saying when to try again."""
+    limit = limiter.current_limit
+    minutes = max(1, ceil((limit.window.reset_time - time.time()) / 60)) if limit is not None else 1
+    explanation = ngettext("You have done this many times in a short while. You can try again in %(num)s minute.",
+                           "You have done this many times in a short while. You can try again in %(num)s minutes.",
+                           minutes)
+    return render_template("errors/error.html", title=_("Too many attempts"), explanation=explanation,
+                           code=429), 429
+
+
 def community_or_404(slug):
     return or_404(service.find_community(slug))
 
 
 def thread_or_404(slug, thread_id):
-    """The thread, if the reader may see it; members-only threads do not exist for outsiders."""
+    """The thread, if the reader may see it (policy "thread.view"); otherwise it does not exist for them."""
     community = community_or_404(slug)
     thread = service.find_thread(community, thread_id)
-    if thread is None or not policy.can("community.view", community):
+    if thread is None or not policy.can("thread.view", thread):
         abort(404)
     return community, thread
 
@@ -38,6 +65,21 @@ def thread_or_404(slug, thread_id):
 def post_or_404(slug, thread_id, post_id):
     community, thread = thread_or_404(slug, thread_id)
     return community, thread, or_404(service.find_post(thread, post_id))
+
+
+def _refusal_message(refused):
+    """Why the person cannot write here right now, in words, or None."""
+    if refused is None:
+        return None
+    if refused.reason == "muted":
+        return _("You are muted in this community until %(until)s.",
+                 until=format_datetime(refused.details["until"], "short"))
+    if refused.reason == "slow_mode":
+        return _("This thread is in slow mode. You can post again in %(minutes)s minutes.",
+                 minutes=refused.details["minutes"])
+    if refused.reason == "locked":
+        return _("This thread is locked.")
+    return None
 
 
 @bp.get("/")
@@ -52,11 +94,11 @@ def show(slug):
     member = policy.memberships(current_user).get(community.id)
     can_view = policy.can("community.view", community)
     threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"],
-                                   viewer=current_user) if can_view else None
-    queue_size = moderation.open_queue_size(community) if policy.can("community.moderate", community) else 0
+                                   current_user) if can_view else None
+    moderates = policy.can("community.moderate", community)
     return render_template("communities/show.html", community=community, member=member, threads=threads,
                            can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
-                           queue_size=queue_size)
+                           queue_size=moderation.open_queue_size(community, current_user) if moderates else 0)
 
 
 @bp.post("/<slug>/join")
@@ -85,107 +127,103 @@ def leave(slug):
 def agreements(slug):
     community = community_or_404(slug)
     member = policy.membership(current_user, community)
+    form = AgreementsForm(next=safe_next(request.args.get("next")) or "")
     if request.method == "POST":
-        if member is None:
-            abort(403)
-        service.accept_agreements(member)
-        db.session.commit()
-        flash(_("Thank you. You can now take part in the conversations."), "success")
-        return redirect(safe_next(request.form.get("next")) or url_for(".show", slug=slug))
-    return render_template("communities/agreements.html", community=community, member=member,
-                           next=safe_next(request.args.get("next")) or "")
+        policy.require("community.accept_agreements", community)
+        if form.validate_on_submit():
+            service.accept_agreements(member)
+            db.session.commit()
+            flash(_("Thank you. You can now take part in the conversations."), "success")
+            return redirect(safe_next(form.next.data) or url_for(".show", slug=slug))
+    return render_template("communities/agreements.html", community=community, member=member, form=form)
 
 
-def _needs_agreements(community):
-    member = policy.membership(current_user, community)
-    return member is not None and member.agreements_accepted_at is None
+def _to_agreements(slug, back):
+    return redirect(url_for(".agreements", slug=slug, next=back))
 
 
 @bp.route("/<slug>/threads/new", methods=["GET", "POST"])
+@_limited("THREAD_RATE_LIMIT")
 def new_thread(slug):
     community = community_or_404(slug)
     dialogue = request.args.get("dialogue") == "1"
-    policy.require("thread.frame" if dialogue else "community.post", community)
-    if _needs_agreements(community):
-        return redirect(url_for(".agreements", slug=slug, next=request.full_path))
+    refused = policy.refusal("thread.frame" if dialogue else "thread.create", community)
+    if refused is not None and refused.reason == "agreements":
+        return _to_agreements(slug, request.full_path)
+    if refused is not None and refused.reason != "muted":
+        abort(403)
     form = DialogueForm() if dialogue else ThreadForm()
+    status = 200
     if form.validate_on_submit():
-        try:
+        if refused is not None:  # muted: the page keeps the typed text and says why
+            form.title.errors.append(_refusal_message(refused))
+            status = 400
+        else:
             thread = service.create_thread(
                 current_user, community, form.title.data, form.body.data or "", dialogue=dialogue,
                 framing=form.framing.data if dialogue else "",
                 content_note=(form.content_note.data or "") if dialogue else "")
-        except service.Muted as muted:
-            form.title.errors.append(_muted_message(muted))
-        else:
             db.session.commit()
+            if thread.held:
+                flash(_("Thank you. Your thread will appear once a facilitator approves it."), "info")
             return redirect(url_for(".thread", slug=slug, thread_id=thread.id))
-    return render_template("communities/new_thread.html", community=community, form=form, dialogue=dialogue)
-
-
-def _muted_message(muted):
-    return _("You are muted in this community until %(until)s.", until=format_datetime(muted.until, "short"))
-
-
-def _post_refusal(error):
-    if isinstance(error, service.Muted):
-        return _muted_message(error)
-    if isinstance(error, service.SlowMode):
-        return _("This thread is in slow mode. You can post again in %(minutes)s minutes.", minutes=error.minutes)
-    return _("This thread is locked.")
+    return render_template("communities/new_thread.html", community=community, form=form, dialogue=dialogue,
+                           notice=_refusal_message(refused)), status
 
 
 @bp.get("/<slug>/threads/<int:thread_id>/")
 def thread(slug, thread_id, form=None, status=200):
     community, thread = thread_or_404(slug, thread_id)
-    moderates = policy.can("community.moderate", community)
     per_page = current_app.config["POSTS_PER_PAGE"]
     if "post" in request.args and form is None:
         post_id = int_arg("post")
-        page = service.page_of_post(thread, post_id, per_page, moderates)
+        page = service.page_of_post(thread, post_id, per_page, current_user)
         return redirect(url_for(".thread", slug=slug, thread_id=thread_id, page=page, _anchor=f"post-{post_id}"))
-    posts = service.posts_page(thread, page_arg(), per_page, moderates)
+    posts = service.posts_page(thread, page_arg(), per_page, current_user)
+    refused = policy.refusal("thread.reply", thread)
     if form is None:
         form = PostForm()
         quoted = service.find_post(thread, int_arg("quote") or 0)
-        if quoted is not None and quoted.status == "visible":
+        if quoted is not None and policy.can("post.quote", quoted):
             name = quoted.author.display_name if quoted.author else _("a former member")
             form.body.data = f"> **{name}:** " + "\n> ".join(quoted.body_source.splitlines()) + "\n\n"
     return render_template("communities/thread.html", community=community, thread=thread, posts=posts, form=form,
-                           moderates=moderates, needs_agreements=_needs_agreements(community),
+                           moderates=policy.can("community.moderate", community), reply_refusal=refused,
+                           notice=_refusal_message(refused), roles=service.staff_roles(community),
                            reply_to=int_arg("quote")), status
 
 
 @bp.post("/<slug>/threads/<int:thread_id>/reply")
+@_limited("POST_RATE_LIMIT")
 def reply(slug, thread_id):
     community, thread_ = thread_or_404(slug, thread_id)
-    policy.require("community.post", community)  # a locked thread is refused below, with a message
-    if _needs_agreements(community):
-        return redirect(url_for(".agreements", slug=slug, next=url_for(".thread", slug=slug, thread_id=thread_id)))
+    refused = policy.refusal("thread.reply", thread_)
+    if refused is not None and refused.reason == "agreements":
+        return _to_agreements(slug, url_for(".thread", slug=slug, thread_id=thread_id))
+    if refused is not None and _refusal_message(refused) is None:
+        abort(403)
     form = PostForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if refused is not None:  # locked, muted or slow mode: the page keeps the typed text and says why
+        form.body.errors.append(_refusal_message(refused))
+    elif valid:
         reply_to = service.find_post(thread_, parse_int(request.form.get("reply_to")) or 0)
-        try:
-            post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
-        except (service.Muted, service.SlowMode, service.ThreadLocked) as error:
-            form.body.errors.append(_post_refusal(error))
-            if isinstance(error, service.ThreadLocked):  # the page shows no reply form to carry the message
-                flash(_post_refusal(error), "error")
-        else:
-            db.session.commit()
-            if post.status == "held":
-                flash(_("Thank you. Your post will appear once a facilitator approves it."), "info")
-            return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
+        post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
+        db.session.commit()
+        if post.status == PostStatus.HELD:
+            flash(_("Thank you. Your post will appear once a facilitator approves it."), "info")
+        return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
     return thread(slug, thread_id, form=form, status=400)
 
 
 @bp.route("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@_limited("POST_EDIT_RATE_LIMIT")
 def edit_post(slug, thread_id, post_id):
     community, thread_, post = post_or_404(slug, thread_id, post_id)
     policy.require("post.edit", post)
     form = PostForm(data={"body": post.body_source} if request.method == "GET" else None)
     if form.validate_on_submit():
-        service.edit_post(post, form.body.data)
+        service.edit_post(current_user, post, form.body.data)
         db.session.commit()
         return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
     return render_template("communities/edit_post.html", community=community, thread=thread_, post=post, form=form)
@@ -201,12 +239,8 @@ def delete_post(slug, thread_id, post_id):
     return redirect(url_for(".thread", slug=slug, thread_id=thread_id, post=post.id))
 
 
-def report_limit():
-    return current_app.config["REPORT_RATE_LIMIT"]
-
-
 @bp.route("/<slug>/threads/<int:thread_id>/posts/<int:post_id>/report", methods=["GET", "POST"])
-@limiter.limit(report_limit, methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@_limited("REPORT_RATE_LIMIT")
 def report_post(slug, thread_id, post_id):
     community, thread_, post = post_or_404(slug, thread_id, post_id)
     policy.require("post.report", post)
@@ -257,8 +291,8 @@ def cohort_or_404(community, cohort_id):
 def cohort(slug, cohort_id):
     community = community_or_404(slug)
     cohort_ = cohort_or_404(community, cohort_id)
-    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], cohort=cohort_,
-                                   viewer=current_user)
+    threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], current_user,
+                                   cohort=cohort_)
     return render_template("communities/cohort.html", community=community, cohort=cohort_, threads=threads,
                            outline=courses.outline(cohort_.course))
 

@@ -3,12 +3,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 
-from ..accounts.service import exporter
 from ..extensions import db
 from ..markup import render
-from ..models_base import isoformat as iso
 from ..models_base import utcnow
-from .models import Activity, Course, Enrolment, Lesson, LessonProgress, Module, Response
+from .models import Course, Enrolment, Lesson, LessonProgress, Module, Response
 
 
 def catalogue():
@@ -186,28 +184,6 @@ def answer_selfcheck(user, activity, choice):
 
 def find_activity(lesson, slug):
     return next((a for a in lesson.activities if a.slug == slug and not a.archived), None)
-
-
-
-@exporter
-def export_for(user):
-    """The user's enrolments, lesson progress and answers, for their personal data export."""
-    enrolled = db.session.scalars(db.select(Enrolment).filter_by(user_id=user.id)
-                                  .options(selectinload(Enrolment.course))).all()
-    progress = db.session.scalars(db.select(LessonProgress).filter_by(user_id=user.id)
-                                  .options(selectinload(LessonProgress.lesson).selectinload(Lesson.course))).all()
-    answers = db.session.scalars(db.select(Response).filter_by(user_id=user.id).options(
-        selectinload(Response.activity).selectinload(Activity.lesson).selectinload(Lesson.course))).all()
-    return "courses", {
-        "enrolments": [{"course": e.course.slug, "enrolled_at": iso(e.enrolled_at),
-                        "completed_at": iso(e.completed_at)} for e in enrolled],
-        "lessons": [{"course": p.lesson.course.slug, "lesson": p.lesson.slug, "started_at": iso(p.started_at),
-                     "completed_at": iso(p.completed_at)} for p in progress],
-        "responses": [{"course": r.activity.lesson.course.slug, "lesson": r.activity.lesson.slug,
-                       "activity": r.activity.slug, "type": r.activity.kind,
-                       "reflection": r.text_source or None, "choice": r.choice,
-                       "updated_at": iso(r.updated_at)} for r in answers],
-    }
 
 
 # Other features add links under a lesson ("discuss this lesson") without courses knowing them:

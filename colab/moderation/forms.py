@@ -4,13 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .models import REPORT_REASONS
+from .models import ReportReason
 
 
 def report_reason_choices():
-    labels = {"disrespectful": _l("Disrespectful"), "off-topic": _l("Off-topic"), "spam": _l("Spam"),
-              "harassment": _l("Harassment"), "other": _l("Other")}
-    return [(reason, labels[reason]) for reason in REPORT_REASONS]
+    labels = {ReportReason.DISRESPECTFUL: _l("Disrespectful"), ReportReason.OFF_TOPIC: _l("Off-topic"),
+              ReportReason.SPAM: _l("Spam"), ReportReason.HARASSMENT: _l("Harassment"), ReportReason.OTHER: _l("Other")}
+    return [(reason.value, labels[reason]) for reason in ReportReason]
 
 
 class ReportPostForm(FlaskForm):

@@ -1,75 +1,98 @@
-"""Moderation: reports of posts, the review queue, facilitator actions and the audit log."""
-from flask_babel import gettext as _
+"""Moderation: reports of posts, the review queue, facilitator actions and the audit log. No requests here."""
 from sqlalchemy.orm import joinedload
 
 from .. import policy
+from ..communities import service as communities
+from ..communities.models import Community, Post, PostStatus, Thread
 from ..extensions import db
 from ..models_base import utcnow
-from ..notifications.service import notify
-from ..communities.models import Membership, Post, Thread
-from ..communities.service import publish
-from .models import ModerationAction, PostReport
-
-OUTCOME_WORDS = {
-    "hidden": lambda: _("the post was hidden"),
-    "dismissed": lambda: _("no action was needed"),
-    "warned": lambda: _("the author was warned"),
-    "approved": lambda: _("no action was needed"),
-}
+from ..notifications.service import clear_review_alerts, notify
+from .models import Act, ModerationAction, PostReport, ReportOutcome
 
 
 def log(community, actor, action, reason="", post=None, thread=None, subject_id=None):
-    """Write one row to the audit log."""
-    db.session.add(ModerationAction(community=community, actor_id=actor.id, action=action, reason=reason,
-                                    post_id=post.id if post else None, thread_id=thread.id if thread else None,
-                                    subject_id=subject_id))
-
-
-def _thread_link(post):
-    return f"/communities/{post.thread.community.slug}/threads/{post.thread_id}/?post={post.id}#post-{post.id}"
+    """Write one row to the audit log and return it."""
+    row = ModerationAction(community=community, actor_id=actor.id, action=action, reason=reason,
+                           post_id=post.id if post else None, thread_id=thread.id if thread else None,
+                           subject_id=subject_id)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def report_post(reporter, post, reason, note=""):
-    """Flag a post. A post already reviewed stays closed unless it was edited since."""
+    """Flag a post; its moderators are alerted once. A post already reviewed stays closed unless edited since."""
+    policy.ensure("post.report", post, reporter)
     report = PostReport(post=post, reporter_id=reporter.id, reason=reason, note=note.strip())
     db.session.add(report)
     if post.reviewed_at and not (post.edited_at and post.edited_at > post.reviewed_at):
-        report.resolved_at, report.outcome = utcnow(), "dismissed"
+        report.resolved_at, report.outcome = utcnow(), ReportOutcome.DISMISSED
+    else:
+        communities.alert_reviewers(post, "post_reported", exclude=reporter.id)
     db.session.flush()
     return report
 
 
-def queue(community, viewer=None):
-    """Posts with open reports (one item each) and held posts; a facilitator never reviews their own posts."""
-    own = viewer is not None and not policy.can("community.assign_roles", community, user=viewer)
+# --- the review queue ----------------------------------------------------------------------------------
+
+def _reported(viewer):
+    """Conditions for open reports of posts the viewer may review (a post its author deleted has nothing left)."""
+    return (PostReport.resolved_at.is_(None), Post.status != PostStatus.DELETED, policy.reviewable_posts(viewer))
+
+
+def _held(viewer):
+    return (Post.status == PostStatus.HELD, policy.reviewable_posts(viewer))
+
+
+def queue(community, viewer):
+    """Posts with open reports (one item each) and held posts, among those the viewer may review."""
     open_reports = db.session.scalars(
-        db.select(PostReport).join(Post).join(Thread)
-        .where(Thread.community_id == community.id, PostReport.resolved_at.is_(None))
+        db.select(PostReport).join(Post).join(Thread).where(Thread.community_id == community.id, *_reported(viewer))
         .options(joinedload(PostReport.post).joinedload(Post.author),
                  joinedload(PostReport.post).joinedload(Post.thread))
         .order_by(PostReport.created_at)).all()
     items = {}
     for report in open_reports:
-        if own and report.post.author_id == viewer.id:
-            continue
         item = items.setdefault(report.post_id, {"post": report.post, "reports": []})
         item["reports"].append(report)
-    held = db.session.scalars(
-        db.select(Post).join(Thread).where(Thread.community_id == community.id, Post.status == "held")
-        .options(joinedload(Post.author), joinedload(Post.thread)).order_by(Post.created_at)).all()
-    if own:
-        held = [post for post in held if post.author_id != viewer.id]
+    held = db.session.scalars(db.select(Post).join(Thread).where(Thread.community_id == community.id, *_held(viewer))
+                              .options(joinedload(Post.author), joinedload(Post.thread))
+                              .order_by(Post.created_at)).all()
     return list(items.values()), held
 
 
-def open_queue_size(community):
-    reported = db.session.scalar(
-        db.select(db.func.count(db.distinct(PostReport.post_id))).join(Post).join(Thread)
-        .where(Thread.community_id == community.id, PostReport.resolved_at.is_(None)))
-    held = db.session.scalar(db.select(db.func.count()).select_from(Post).join(Thread)
-                             .where(Thread.community_id == community.id, Post.status == "held"))
-    return reported + held
+def _counts(viewer, community_ids=None):
+    """{community_id: open items} in the viewer's queues (those of community_ids only, if given), in two queries."""
+    reported = (db.select(Thread.community_id, db.func.count(db.distinct(PostReport.post_id)))
+                .select_from(PostReport).join(Post).join(Thread).where(*_reported(viewer)))
+    held = db.select(Thread.community_id, db.func.count()).select_from(Post).join(Thread).where(*_held(viewer))
+    if community_ids is not None:
+        reported = reported.where(Thread.community_id.in_(community_ids))
+        held = held.where(Thread.community_id.in_(community_ids))
+    counts = dict(db.session.execute(reported.group_by(Thread.community_id)).all())
+    for community_id, number in db.session.execute(held.group_by(Thread.community_id)).all():
+        counts[community_id] = counts.get(community_id, 0) + number
+    return counts
 
+
+def open_queue_size(community, viewer):
+    """Items in the community's queue that the viewer may review."""
+    return _counts(viewer, [community.id]).get(community.id, 0)
+
+
+def review_count(viewer):
+    """Items waiting in every queue the viewer reviews, in two queries."""
+    return sum(_counts(viewer).values())
+
+
+def queues_page(viewer, page, per_page):
+    """A page of the communities the viewer moderates, and {community_id: open items} for them."""
+    found = db.paginate(db.select(Community).where(policy.moderated_communities(viewer)).order_by(Community.slug),
+                        page=page, per_page=per_page, error_out=False)
+    return found, _counts(viewer, [community.id for community in found.items])
+
+
+# --- acts on posts ---------------------------------------------------------------------------------------
 
 def _close_reports(post, outcome):
     """Close the post's open reports and tell each reporter the outcome (never who else reported)."""
@@ -78,92 +101,115 @@ def _close_reports(post, outcome):
     for report in reports:
         report.resolved_at, report.outcome = post.reviewed_at, outcome
     for reporter_id in {r.reporter_id for r in reports if r.reporter_id}:
-        notify(reporter_id, "report_outcome", link=_thread_link(post), thread=post.thread.title,
-               outcome=OUTCOME_WORDS[outcome]())
+        notify(reporter_id, "report_outcome", post=post, outcome=str(outcome))
+    clear_review_alerts(post)
 
 
 def hide(actor, post, reason):
     """Hide a post from everyone but moderators; its author is told why."""
-    post.status, post.moderation_reason = "hidden", reason
-    _close_reports(post, "hidden")
-    log(post.thread.community, actor, "hide", reason, post=post, thread=post.thread, subject_id=post.author_id)
+    policy.ensure("post.hide", post, actor)
+    post.status, post.moderation_reason = PostStatus.HIDDEN, reason
+    action = log(post.thread.community, actor, Act.HIDE, reason, post=post, thread=post.thread,
+                 subject_id=post.author_id)
+    _close_reports(post, ReportOutcome.HIDDEN)
     if post.author_id:
-        notify(post.author_id, "post_hidden", link=_thread_link(post), thread=post.thread.title, reason=reason)
+        notify(post.author_id, "post_hidden", post=post, action=action)
     db.session.flush()
 
 
 def restore(actor, post, reason=""):
-    post.status, post.moderation_reason = "visible", ""
-    log(post.thread.community, actor, "restore", reason, post=post, thread=post.thread, subject_id=post.author_id)
+    policy.ensure("post.restore", post, actor)
+    post.status, post.moderation_reason = PostStatus.VISIBLE, ""
+    log(post.thread.community, actor, Act.RESTORE, reason, post=post, thread=post.thread, subject_id=post.author_id)
     if post.author_id:
-        notify(post.author_id, "post_restored", link=_thread_link(post), thread=post.thread.title)
+        notify(post.author_id, "post_restored", post=post)
     db.session.flush()
 
 
 def dismiss(actor, post, reason=""):
-    _close_reports(post, "dismissed")
-    log(post.thread.community, actor, "dismiss", reason, post=post, thread=post.thread, subject_id=post.author_id)
+    policy.ensure("post.dismiss", post, actor)
+    log(post.thread.community, actor, Act.DISMISS, reason, post=post, thread=post.thread, subject_id=post.author_id)
+    _close_reports(post, ReportOutcome.DISMISSED)
     db.session.flush()
 
 
 def warn(actor, post, reason):
-    _close_reports(post, "warned")
-    log(post.thread.community, actor, "warn", reason, post=post, thread=post.thread, subject_id=post.author_id)
+    policy.ensure("post.warn", post, actor)
+    action = log(post.thread.community, actor, Act.WARN, reason, post=post, thread=post.thread,
+                 subject_id=post.author_id)
+    _close_reports(post, ReportOutcome.WARNED)
     if post.author_id:
-        notify(post.author_id, "warned", link=_thread_link(post), thread=post.thread.title, reason=reason)
+        notify(post.author_id, "warned", post=post, action=action)
     db.session.flush()
 
 
 def approve_post(actor, post, reason=""):
-    """Release a held post and count it towards its author's pre-moderation allowance."""
-    if post.status != "held":
-        return
-    post.status = "visible"
-    member = db.session.scalar(db.select(Membership).filter_by(user_id=post.author_id,
-                                                               community_id=post.thread.community_id))
-    if member is not None:
-        member.approved_posts += 1
-    publish(post)
-    log(post.thread.community, actor, "approve", reason, post=post, thread=post.thread, subject_id=post.author_id)
+    """Release a held post (and its thread, if it opened one)."""
+    policy.ensure("post.approve", post, actor)
+    post.status = PostStatus.VISIBLE
+    communities.publish(post)
+    log(post.thread.community, actor, Act.APPROVE, reason, post=post, thread=post.thread, subject_id=post.author_id)
+    clear_review_alerts(post)
     if post.author_id:
-        notify(post.author_id, "post_approved", link=_thread_link(post), thread=post.thread.title)
+        notify(post.author_id, "post_approved", post=post)
     db.session.flush()
 
 
-def set_thread_flag(actor, thread, flag, value, reason=""):
+# --- acts on threads, communities and members ---------------------------------------------------------------
+
+THREAD_FLAGS = {Act.LOCK: ("locked", True), Act.UNLOCK: ("locked", False), Act.PIN: ("pinned", True),
+                Act.UNPIN: ("pinned", False)}
+
+
+def set_thread_flag(actor, thread, action, reason=""):
     """Lock/unlock or pin/unpin a thread."""
+    flag, value = THREAD_FLAGS[action]
     setattr(thread, flag, value)
-    action = {("locked", True): "lock", ("locked", False): "unlock",
-              ("pinned", True): "pin", ("pinned", False): "unpin"}[(flag, value)]
     log(thread.community, actor, action, reason, thread=thread)
-    db.session.flush()
 
 
 def set_slow_mode(actor, thread, minutes, reason=""):
     thread.slow_mode_minutes = minutes
-    log(thread.community, actor, "slow_mode", f"{minutes} min. {reason}".strip(), thread=thread)
-    db.session.flush()
+    log(thread.community, actor, Act.SLOW_MODE, f"{minutes} min. {reason}".strip(), thread=thread)
 
 
 def set_premoderation(actor, community, posts):
     community.premoderate_posts = posts
-    log(community, actor, "premoderation", str(posts))
-    db.session.flush()
+    log(community, actor, Act.PREMODERATION, str(posts))
+
+
+def admit(actor, member):
+    policy.ensure("member.admit", member, actor)
+    communities.approve(member)
+    log(member.community, actor, Act.APPROVE_MEMBER, subject_id=member.user_id)
+
+
+def decline(actor, member):
+    policy.ensure("member.admit", member, actor)
+    community, user_id = member.community, member.user_id
+    communities.decline(member)
+    log(community, actor, Act.DECLINE_MEMBER, subject_id=user_id)
+
+
+def set_role(actor, member, role):
+    policy.ensure("member.set_role", member, actor)
+    communities.set_role(member, role)
+    log(member.community, actor, Act.ROLE_FACILITATOR if role == "facilitator" else Act.ROLE_MEMBER,
+        subject_id=member.user_id)
 
 
 def mute(actor, member, until, reason):
+    """Mute a member until a time; they are told why."""
+    policy.ensure("member.mute", member, actor)
     member.muted_until = until
-    log(member.community, actor, "mute", reason, subject_id=member.user_id)
-    notify(member.user_id, "muted", link=f"/communities/{member.community.slug}/",
-           community=member.community.name, until=until.isoformat(),
-           reason=reason)
-    db.session.flush()
+    action = log(member.community, actor, Act.MUTE, reason, subject_id=member.user_id)
+    notify(member.user_id, "muted", community=member.community, action=action, until=until.isoformat())
 
 
 def unmute(actor, member):
+    policy.ensure("member.mute", member, actor)
     member.muted_until = None
-    log(member.community, actor, "unmute", subject_id=member.user_id)
-    db.session.flush()
+    log(member.community, actor, Act.UNMUTE, subject_id=member.user_id)
 
 
 def audit_page(community, page, per_page):

@@ -1,4 +1,4 @@
-"""The review queue, moderation acts on posts, threads and members, and the audit log."""
+"""The review queues, moderation acts on posts, threads and members, and the audit log."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -6,58 +6,89 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..communities import service
+from ..communities.models import Role
+from ..communities.views import community_or_404, post_or_404, thread_or_404, too_many
 from ..extensions import db
 from ..models_base import utcnow
 from ..urls import or_404, page_arg, safe_next
-from ..communities import service
-from ..communities.views import community_or_404, post_or_404, thread_or_404
 from . import service as moderation
 from .forms import MuteForm, OptionalReasonForm, PremoderationForm, ReasonForm, SlowModeForm
+from .models import Act
 
-bp = Blueprint("moderation", __name__, url_prefix="/communities/<slug>")
+bp = Blueprint("moderation", __name__)
+bp.register_error_handler(429, too_many)  # the limit page says when to try again
+COMMUNITY = "/communities/<slug>"
 
 
 @bp.before_request
 @login_required
 def moderators_only():
-    community = community_or_404(request.view_args["slug"])
-    policy.require("community.moderate", community)
+    slug = (request.view_args or {}).get("slug")
+    if slug is None:
+        policy.require("moderation.overview")
+    else:
+        policy.require("community.moderate", community_or_404(slug))
 
 
-@bp.get("/moderation")
+@bp.app_context_processor
+def moderation_helpers():
+    return {"post_actions": allowed_post_actions, "review_count": _review_count}
+
+
+def _review_count():
+    """Items waiting in the current user's review queues, or None for people who review nothing."""
+    if not policy.can("moderation.overview"):
+        return None
+    return moderation.review_count(current_user)
+
+
+@bp.get("/moderation/")
+def queues():
+    """The review queues of every community the person moderates."""
+    page, counts = moderation.queues_page(current_user, page_arg(), current_app.config["PER_PAGE"])
+    return render_template("moderation/queues.html", page=page, counts=counts)
+
+
+@bp.get(COMMUNITY + "/moderation")
 def queue(slug):
     community = community_or_404(slug)
-    items, held = moderation.queue(community, viewer=current_user)
+    items, held = moderation.queue(community, current_user)
     return render_template("moderation/queue.html", community=community, items=items, held=held,
-                           reason_form=ReasonForm(), optional_form=OptionalReasonForm(),
+                           roles=service.staff_roles(community),
                            premoderation_form=PremoderationForm(posts=community.premoderate_posts))
 
 
-# action -> (form, the post statuses it applies to, what it does)
+# act -> (its form, what it does). Which posts each act applies to, and who may do it: policy "post.<act>".
 POST_ACTIONS = {
-    "hide": (ReasonForm, ("visible", "held"), lambda post, reason: moderation.hide(current_user, post, reason)),
-    "restore": (OptionalReasonForm, ("hidden",), lambda post, reason: moderation.restore(current_user, post, reason)),
-    "dismiss": (OptionalReasonForm, ("visible", "hidden"),
-                lambda post, reason: moderation.dismiss(current_user, post, reason)),
-    "warn": (ReasonForm, ("visible", "hidden"), lambda post, reason: moderation.warn(current_user, post, reason)),
-    "approve": (OptionalReasonForm, ("held",),
-                lambda post, reason: moderation.approve_post(current_user, post, reason)),
+    "approve": (OptionalReasonForm, moderation.approve_post),
+    "hide": (ReasonForm, moderation.hide),
+    "restore": (OptionalReasonForm, moderation.restore),
+    "warn": (ReasonForm, moderation.warn),
+    "dismiss": (OptionalReasonForm, moderation.dismiss),
 }
+assert POST_ACTIONS.keys() == policy.POST_ACTS.keys()
 
 
-@bp.post("/threads/<int:thread_id>/posts/<int:post_id>/<action>")
+def allowed_post_actions(post, *offered):
+    """The acts the current user may do on the post, among those offered (all when none), in table order."""
+    return [act for act in POST_ACTIONS if (not offered or act in offered) and policy.can(f"post.{act}", post)]
+
+
+@bp.post(COMMUNITY + "/threads/<int:thread_id>/posts/<int:post_id>/<action>")
 def post_action(slug, thread_id, post_id, action):
     community, thread, post = post_or_404(slug, thread_id, post_id)
-    if action not in POST_ACTIONS or post.status not in POST_ACTIONS[action][1]:
+    if action not in POST_ACTIONS:
         abort(404)
-    if post.author_id == current_user.id:
-        policy.require("community.assign_roles", community)  # nobody reviews their own post but those above them
-    form_class, _statuses, act = POST_ACTIONS[action]
+    refused = policy.refusal(f"post.{action}", post)
+    if refused is not None:
+        abort(404 if refused.reason == "state" else 403)
+    form_class, act = POST_ACTIONS[action]
     form = form_class()
     if not form.validate_on_submit():
         flash(_("Say why: the author and the audit log will see it."), "error")
         return redirect(request.referrer if _same_site(request.referrer) else url_for(".queue", slug=slug))
-    act(post, form.reason.data or "")
+    act(current_user, post, form.reason.data or "")
     db.session.commit()
     flash(_("Done. The action is recorded in the audit log."), "success")
     return redirect(request.form.get("back") if _same_site(request.form.get("back")) else url_for(".queue", slug=slug))
@@ -69,13 +100,14 @@ def _same_site(url):
     return safe_next(url)
 
 
-@bp.post("/threads/<int:thread_id>/<action>")
+THREAD_ACTIONS = {"lock": Act.LOCK, "unlock": Act.UNLOCK, "pin": Act.PIN, "unpin": Act.UNPIN}
+
+
+@bp.post(COMMUNITY + "/threads/<int:thread_id>/<action>")
 def thread_action(slug, thread_id, action):
     community, thread = thread_or_404(slug, thread_id)
-    flags = {"lock": ("locked", True), "unlock": ("locked", False), "pin": ("pinned", True),
-             "unpin": ("pinned", False)}
-    if action in flags:
-        moderation.set_thread_flag(current_user, thread, *flags[action])
+    if action in THREAD_ACTIONS:
+        moderation.set_thread_flag(current_user, thread, THREAD_ACTIONS[action])
     elif action == "slow-mode":
         form = SlowModeForm()
         if not form.validate_on_submit():
@@ -89,7 +121,7 @@ def thread_action(slug, thread_id, action):
     return redirect(url_for("communities.thread", slug=slug, thread_id=thread_id))
 
 
-@bp.post("/moderation/premoderation")
+@bp.post(COMMUNITY + "/moderation/premoderation")
 def premoderation(slug):
     community = community_or_404(slug)
     form = PremoderationForm()
@@ -102,46 +134,54 @@ def premoderation(slug):
     return redirect(url_for(".queue", slug=slug))
 
 
-@bp.get("/members")
+@bp.get(COMMUNITY + "/members")
 def members(slug):
     community = community_or_404(slug)
     page = service.members_page(community, page_arg(), current_app.config["PER_PAGE"])
     return render_template("moderation/members.html", community=community, page=page, mute_form=MuteForm(),
-                           now=utcnow())
+                           roles=service.staff_roles(community), now=utcnow())
 
 
-@bp.post("/members/<int:member_id>/<action>")
+def _mute(member):
+    form = MuteForm()
+    if not form.validate_on_submit():
+        return False
+    moderation.mute(current_user, member, utcnow() + timedelta(hours=form.hours.data), form.reason.data)
+    return True
+
+
+# action -> (the policy rule, what it does: False when its form is not valid)
+MEMBER_ACTIONS = {
+    "approve": ("member.admit", lambda member: moderation.admit(current_user, member)),
+    "decline": ("member.admit", lambda member: moderation.decline(current_user, member)),
+    "mute": ("member.mute", _mute),
+    "unmute": ("member.mute", lambda member: moderation.unmute(current_user, member)),
+    "facilitator": ("member.set_role", lambda member: moderation.set_role(current_user, member, Role.FACILITATOR)),
+    "member": ("member.set_role", lambda member: moderation.set_role(current_user, member, Role.MEMBER)),
+}
+
+
+@bp.post(COMMUNITY + "/members/<int:member_id>/<action>")
 def member_action(slug, member_id, action):
     community = community_or_404(slug)
     member = or_404(service.find_member(community, member_id))
-    if action in ("facilitator", "member") or member.user_id == current_user.id:
-        policy.require("community.assign_roles", community)  # nobody moderates themselves
-    if action == "approve" and member.pending:
-        service.approve(member)
-        moderation.log(community, current_user, "approve_member", subject_id=member.user_id)
-    elif action == "decline" and member.pending:
-        service.decline(member)
-        moderation.log(community, current_user, "decline_member", subject_id=member.user_id)
-    elif action == "mute":
-        form = MuteForm()
-        if not form.validate_on_submit():
-            flash(_("Give a number of hours and a reason to mute a member."), "error")
-            return redirect(url_for(".members", slug=slug))
-        moderation.mute(current_user, member, utcnow() + timedelta(hours=form.hours.data), form.reason.data)
-    elif action == "unmute":
-        moderation.unmute(current_user, member)
-    elif action in ("facilitator", "member"):
-        service.set_role(member, action)
-        moderation.log(community, current_user, f"role_{action}", subject_id=member.user_id)
-    else:
+    if action not in MEMBER_ACTIONS:
         abort(404)
+    rule, act = MEMBER_ACTIONS[action]
+    refused = policy.refusal(rule, member)
+    if refused is not None:
+        abort(404 if refused.reason == "state" else 403)
+    if act(member) is False:
+        flash(_("Give a number of hours and a reason to mute a member."), "error")
+        return redirect(url_for(".members", slug=slug))
     db.session.commit()
     flash(_("Done. The action is recorded in the audit log."), "success")
     return redirect(url_for(".members", slug=slug))
 
 
-@bp.get("/audit")
+@bp.get(COMMUNITY + "/audit")
 def audit(slug):
     community = community_or_404(slug)
     page = moderation.audit_page(community, page_arg(), current_app.config["PER_PAGE"])
-    return render_template("moderation/audit.html", community=community, page=page)
+    return render_template("moderation/audit.html", community=community, page=page,
+                           roles=service.staff_roles(community))

@@ -40,7 +40,8 @@ class LiveServer:
         """Create an account directly in the database; returns its email (the password is .password)."""
         email = f"browser-{uuid.uuid4().hex[:8]}@example.org"
         with self.app.app_context():
-            accounts.create_user(email, kwargs.pop("display_name", "Browser tester"), PASSWORD, locale,
+            name = kwargs.pop("display_name", None) or f"Browser tester {uuid.uuid4().hex[:6]}"  # names are unique
+            accounts.create_user(email, name, PASSWORD, locale,
                                  kwargs.pop("timezone", "UTC"), None, False)
             db.session.commit()
         return email

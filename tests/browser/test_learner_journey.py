@@ -2,6 +2,10 @@
 every page; plus the same core actions with JavaScript off and a lesson on a 360 px wide phone."""
 import re
 import uuid
+from email import message_from_bytes
+from email.policy import default as mail_policy
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -118,9 +122,21 @@ def sign_in(page, live_server, email, a11y=True):
     expect(header(page).get_by_role("button", name=re.compile("Sign out|Cerrar sesión"))).to_be_visible()
 
 
+def confirmation_link(live_server, address):
+    """The path of the sign-up confirmation link mailed to address (mail goes to the instance outbox)."""
+    for path in sorted((Path(live_server.app.instance_path) / "outbox").glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=mail_policy)
+        if message["To"] == address:
+            link = urlsplit(re.search(r"https?://\S+/sign-up/confirm/\S+", message.get_content()).group(0))
+            return f"{link.path}?{link.query}" if link.query else link.path
+    raise AssertionError(f"no mail to {address}")
+
+
 def stored_user(live_server, email):
     with live_server.app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email=email))
+        if user is None:
+            return None
         return {"locale": user.locale, "timezone": user.timezone,
                 "region": user.region.slug if user.region else None, "name": user.display_name}
 
@@ -157,6 +173,11 @@ def test_learner_journey(page, live_server, lang):
     region_label = page.locator("#region option").nth(5).inner_text()  # after "None": the fifth region
     page.select_option("#region", label=region_label)
     follow(page, page.get_by_role("button", name=ui["create_account"]))
+    assert stored_user(live_server, email) is None  # nothing is created until the address is confirmed
+    # The link in the mail opens a page with one button, which creates the account and signs in.
+    visit(page, confirmation_link(live_server, email))
+    expect(page.locator("#display_name")).to_have_value(f"Learner {lang}")
+    follow(page, page.locator("main").get_by_role("button"))
     expect(page).to_have_url(re.compile(re.escape(COURSE) + "$"))
     expect(flash(page)).to_contain_text(ui["welcome"])
     assert stored_user(live_server, email) == {"locale": lang, "timezone": timezone, "region": "latin-america",

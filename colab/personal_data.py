@@ -1,0 +1,185 @@
+"""A person's own data: everything Co-Lab holds about them, as one export, and erasing it when they leave.
+
+A leaf consumer like cli.py: it reads every feature's models and only the accounts views import it.
+tests/test_personal_data.py walks every foreign key to the user table and fails until a new one is
+either exported here or deliberately left out there, with the reason.
+"""
+from collections import defaultdict
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from .accounts import service as accounts
+from .accounts.models import UserSession
+from .communities.models import Cohort, FocalPoint, Membership, Post, PostRevision, PostStatus, Thread
+from .courses.models import Activity, Enrolment, Lesson, LessonProgress, Response
+from .extensions import db
+from .harassment.models import HarassmentEntry, HarassmentReport
+from .markup import EMPTY_HTML
+from .models_base import isoformat as iso
+from .moderation.models import Act, ModerationAction, PostReport
+from .notifications.models import Notification
+
+# Audit-log acts about a person that they were told of when they happened. Others (a report about their
+# post dismissed, say) they never learnt of, and the export does not tell them now: it would say that
+# someone reported them. Who acted is never exported.
+TOLD_ACTS = (Act.HIDE, Act.RESTORE, Act.WARN, Act.APPROVE, Act.MUTE, Act.UNMUTE)
+
+
+def export(user):
+    """Everything Co-Lab holds about user, as one JSON-ready mapping (no one else's email, ever)."""
+    return {
+        "account": _account(user),
+        "sessions": _sessions(user),
+        "courses": _courses(user),
+        "communities": _communities(user),
+        "moderation": _moderation(user),
+        "harassment": _harassment(user),
+        "notifications": _notifications(user),
+    }
+
+
+def _all(query):
+    return db.session.scalars(query).all()
+
+
+def _account(user):
+    return {"email": user.email, "display_name": user.display_name, "language": user.locale,
+            "time_zone": user.timezone, "region": user.region.slug if user.region else None,
+            "admin": user.is_admin, "discreet_mode": user.discreet, "created_at": iso(user.created_at)}
+
+
+def _sessions(user):
+    rows = _all(db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.created_at))
+    return [{"browser": row.browser, "system": row.platform, "kept_signed_in": row.remember,
+             "signed_in_at": iso(row.created_at), "last_seen_at": iso(row.last_seen_at)} for row in rows]
+
+
+def _courses(user):
+    enrolled = _all(db.select(Enrolment).filter_by(user_id=user.id).options(joinedload(Enrolment.course)))
+    progress = _all(db.select(LessonProgress).filter_by(user_id=user.id)
+                    .options(joinedload(LessonProgress.lesson).joinedload(Lesson.course)))
+    answers = _all(db.select(Response).filter_by(user_id=user.id).options(
+        joinedload(Response.activity).joinedload(Activity.lesson).joinedload(Lesson.course)))
+    return {
+        "enrolments": [{"course": e.course.slug, "enrolled_at": iso(e.enrolled_at),
+                        "completed_at": iso(e.completed_at), "last_seen_at": iso(e.last_seen_at)}
+                       for e in enrolled],
+        "lessons": [{"course": p.lesson.course.slug, "lesson": p.lesson.slug, "started_at": iso(p.started_at),
+                     "last_seen_at": iso(p.last_seen_at), "completed_at": iso(p.completed_at)} for p in progress],
+        "responses": [{"course": r.activity.lesson.course.slug, "lesson": r.activity.lesson.slug,
+                       "activity": r.activity.slug, "type": r.activity.kind, "reflection": r.text_source or None,
+                       "choice": r.choice, "attempts": r.attempts, "updated_at": iso(r.updated_at)}
+                      for r in answers],
+    }
+
+
+def _communities(user):
+    memberships = _all(db.select(Membership).filter_by(user_id=user.id).options(joinedload(Membership.community)))
+    regions = _all(db.select(FocalPoint).filter_by(user_id=user.id).options(joinedload(FocalPoint.region)))
+    cohorts = _all(db.select(Cohort).filter_by(created_by_id=user.id)
+                   .options(joinedload(Cohort.community), joinedload(Cohort.course)))
+    threads = _all(db.select(Thread).filter_by(author_id=user.id).options(joinedload(Thread.community))
+                   .order_by(Thread.created_at))
+    posts = _all(db.select(Post).filter_by(author_id=user.id)
+                 .options(joinedload(Post.thread).joinedload(Thread.community)).order_by(Post.created_at))
+    revisions = defaultdict(list)
+    for revision in _all(db.select(PostRevision).join(Post).where(Post.author_id == user.id)
+                         .order_by(PostRevision.created_at)):
+        revisions[revision.post_id].append({"text": revision.body_source, "written_at": iso(revision.created_at)})
+    return {
+        "memberships": [{"community": m.community.slug, "role": m.role, "pending": m.pending,
+                         "joined_at": iso(m.joined_at), "agreements_accepted_at": iso(m.agreements_accepted_at),
+                         "muted_until": iso(m.muted_until)} for m in memberships],
+        "focal_point_regions": [f.region.slug for f in regions],
+        "cohorts_created": [{"name": c.name, "community": c.community.slug, "course": c.course.slug,
+                             "starts_on": iso(c.starts_on), "ends_on": iso(c.ends_on),
+                             "created_at": iso(c.created_at)} for c in cohorts],
+        "threads_started": [{"community": t.community.slug, "title": t.title, "dialogue": t.is_dialogue,
+                             "framing": t.framing_source, "content_note": t.content_note,
+                             "created_at": iso(t.created_at)} for t in threads],
+        "posts": [{"community": p.thread.community.slug, "thread": p.thread.title, "status": p.status,
+                   "text": p.body_source, "created_at": iso(p.created_at), "edited_at": iso(p.edited_at),
+                   "earlier_versions": revisions[p.id]} for p in posts],
+    }
+
+
+def _moderation(user):
+    reports = _all(db.select(PostReport).filter_by(reporter_id=user.id)
+                   .options(joinedload(PostReport.post).joinedload(Post.thread)).order_by(PostReport.created_at))
+    acts = _all(db.select(ModerationAction).filter_by(actor_id=user.id)
+                .options(joinedload(ModerationAction.community)).order_by(ModerationAction.created_at))
+    about = _all(db.select(ModerationAction).where(ModerationAction.subject_id == user.id,
+                                                   ModerationAction.action.in_(TOLD_ACTS))
+                 .options(joinedload(ModerationAction.community)).order_by(ModerationAction.created_at))
+    return {
+        "post_reports_made": [{"thread": r.post.thread.title, "reason": r.reason, "note": r.note,
+                               "outcome": r.outcome or None, "created_at": iso(r.created_at),
+                               "resolved_at": iso(r.resolved_at)} for r in reports],
+        "acts_done": [{"community": a.community.slug, "action": a.action, "reason": a.reason,
+                       "thread_id": a.thread_id, "post_id": a.post_id, "created_at": iso(a.created_at)}
+                      for a in acts],
+        "acts_about_me": [{"community": a.community.slug, "action": a.action, "reason": a.reason,
+                           "created_at": iso(a.created_at)} for a in about],
+    }
+
+
+def _harassment(user):
+    reports = _all(db.select(HarassmentReport).filter_by(reporter_id=user.id)
+                   .options(joinedload(HarassmentReport.region)).order_by(HarassmentReport.created_at))
+    entries = _all(db.select(HarassmentEntry).filter_by(author_id=user.id).order_by(HarassmentEntry.created_at))
+    return {
+        "reports_made": [{"report": r.id, "region": r.region.slug if r.region else None, "place": r.place,
+                          "description": r.description, "status": r.status, "outcome": r.outcome,
+                          "created_at": iso(r.created_at), "updated_at": iso(r.updated_at)} for r in reports],
+        # What they added to their own reports and, if they handle reports, the notes they wrote.
+        "information_added": [{"report": e.report_id, "handler_note": e.is_handler_note, "text": e.body,
+                                "created_at": iso(e.created_at)} for e in entries],
+    }
+
+
+def _notifications(user):
+    rows = _all(db.select(Notification).filter_by(user_id=user.id).order_by(Notification.created_at))
+    return [{"kind": n.kind, "params": n.params, "link": n.link, "created_at": iso(n.created_at),
+             "read_at": iso(n.read_at)} for n in rows]
+
+
+def summary(user):
+    """How many posts the person wrote and threads they started, for the deletion page."""
+    count = db.func.count()
+    return {"posts": db.session.scalar(db.select(count).select_from(Post).where(Post.author_id == user.id,
+                                                                                  Post.status != PostStatus.DELETED)),
+            "threads": db.session.scalar(db.select(count).select_from(Thread).where(Thread.author_id == user.id))}
+
+
+def erase(user, remove_posts, keep_thread_titles=False):
+    """Delete the account and all that is the person's alone; their posts lose their text or stay unsigned.
+
+    The database removes the account's sessions, enrolments, progress, reflections, answers, memberships,
+    focal-point roles and notifications with it, and unsigns what stays (posts kept, threads, reports
+    filed, audit-log acts): those show "a former member".
+    """
+    if remove_posts:
+        _remove_writing(user, keep_thread_titles)
+    accounts.delete_user(user)
+
+
+def _remove_writing(user, keep_thread_titles):
+    """Empty the person's posts (and earlier versions) and their threads' framing; retitle their threads."""
+    mine = db.select(Post.id).where(Post.author_id == user.id).scalar_subquery()
+    db.session.execute(db.delete(PostRevision).where(PostRevision.post_id.in_(mine)))
+    counted = db.session.execute(db.select(Post.thread_id, db.func.count()).where(
+        Post.author_id == user.id, Post.status == PostStatus.VISIBLE).group_by(Post.thread_id)).all()
+    for thread_id, number in counted:  # deleted posts leave the thread's count, as when an author deletes one
+        db.session.execute(db.update(Thread).where(Thread.id == thread_id)
+                           .values(post_count=Thread.post_count - number))
+    db.session.execute(db.update(Post).where(Post.author_id == user.id)
+                       .values(body_source="", body_html=EMPTY_HTML, status=PostStatus.DELETED))
+    changes = {"framing_source": "", "framing_html": EMPTY_HTML}
+    if not keep_thread_titles:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            changes["title"] = _("Thread by a former member")
+    db.session.execute(db.update(Thread).where(Thread.author_id == user.id).values(**changes))
+    db.session.flush()
