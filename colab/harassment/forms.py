@@ -51,9 +51,6 @@ class HarassmentForm(FlaskForm):
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose the person it is about, or one of the last two answers."))
 
-    def readers_key(self):
-        """What the readers sentence depends on, as the form now stands."""
-        return f"{self.region.data or ''}:{self.person.data or ''}"
 
 
 class AddInformationForm(FlaskForm):

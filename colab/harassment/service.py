@@ -27,6 +27,15 @@ def handler_ids(report):
     return set(found) - {report.reporter_id, report.reported_user_id}
 
 
+def readers_key(reporter, region, reported):
+    """Who would read the report, as a short key the form carries: the region and which groups leave someone out.
+    Choosing an ordinary member changes nothing; choosing a focal point or an admin, or another region, does."""
+    route = routing(reporter.id, region.id if region else None, reported.id if reported else None)
+    flags = "".join(flag for flag, on in (("a", route.admins_left_out), ("f", route.focal_points_left_out),
+                                          ("x", route.fallback)) if on)
+    return f"{region.id if region else ''}:{flags}"
+
+
 def readers_sentence(reporter, region, reported):
     """Tell the reporter, before they send, who will read the report: groups, never names, from the routing
     that create() will follow."""

@@ -69,8 +69,9 @@ def new():
     form.person.choices += [(kind.value, label) for kind, label in reported_labels().items()]
     region = next((region for region in regions if region.id == form.region.data), None)
     readers = harassment.readers_sentence(current_user, region, chosen)
+    readers_key = harassment.readers_key(current_user, region, chosen)
     sent = request.method == "POST" and not _searching()
-    if sent and form.validate() and form.readers_for.data == form.readers_key():
+    if sent and form.validate() and form.readers_for.data == readers_key:
         report = harassment.create(
             current_user, region.id, form.place.data, form.description.data, post=post,
             reported_user_id=chosen.id if chosen else None,
@@ -80,8 +81,8 @@ def new():
         flash(_("Your report has been received. Only the people handling it can read it; "
                 "you will be told when its status changes."), "success")
         return redirect(url_for(".show", report_id=report.id))
-    readers_changed = sent and not form.errors and form.readers_for.data != form.readers_key()
-    form.readers_for.data = form.readers_key()
+    readers_changed = sent and not form.errors and form.readers_for.data != readers_key
+    form.readers_for.data = readers_key
     return render_template("harassment/new.html", form=form, post=post, readers=readers, found=found, more=more,
                            searched=_searching(), readers_changed=readers_changed,
                            min_length=harassment.SEARCH_MIN_LENGTH), 400 if sent else 200

@@ -35,7 +35,8 @@ UI = {
         "outcome": "Your report about a post in “{thread}” was reviewed: the post was hidden",
         "hidden": "Hidden by a facilitator.", "report_harassment": "Report harassment", "region": "Region",
         "africa": "Africa", "where": "Where did it happen?", "event": "At an event or meeting",
-        "who": "Who is it about? (optional)", "what": "What happened", "send_confidential": "Send confidential report",
+        "find": "Find a person on Co-Lab by their display name", "search": "Search",
+        "readers": "the focal points of Africa", "what": "What happened", "send_confidential": "Send confidential report",
         "filed": "Your report has been received. Only the people handling it can read it; "
                  "you will be told when its status changes.",
         "received": "Received", "my_reports": "My reports", "reports_i_made": "Reports I made",
@@ -63,7 +64,8 @@ UI = {
         "outcome": "Se revisó tu reporte sobre una publicación en “{thread}”: se ocultó la publicación",
         "hidden": "Una persona facilitadora ocultó esta publicación.", "report_harassment": "Denunciar acoso",
         "region": "Región", "africa": "África", "where": "¿Dónde ocurrió?", "event": "En un evento o una reunión",
-        "who": "¿Sobre quién es la denuncia? (opcional)", "what": "Qué pasó",
+        "find": "Busca a una persona en Co-Lab por su nombre visible", "search": "Buscar",
+        "readers": "los puntos focales de la región África", "what": "Qué pasó",
         "send_confidential": "Enviar denuncia confidencial",
         "filed": "Recibimos tu denuncia. Solo pueden leerla quienes la atienden; "
                  "te avisaremos cuando cambie su estado.",
@@ -211,7 +213,10 @@ def test_community_journey(new_context, live_server, live_kit, lang):
     follow(learner, footer_link(learner, ui["report_harassment"]))
     learner.get_by_label(ui["region"], exact=True).select_option(label=ui["africa"])
     learner.get_by_label(ui["where"], exact=True).select_option(label=ui["event"])
-    learner.get_by_label(ui["who"], exact=True).fill(names["member"])
+    learner.get_by_label(ui["find"], exact=True).fill(names["member"][:6])
+    follow(learner, learner.get_by_role("button", name=ui["search"], exact=True))
+    learner.get_by_label(names["member"], exact=True).check()
+    expect(learner.locator("#readers-note")).to_contain_text(ui["readers"])
     account = f"At the regional meeting he kept commenting on my body {tag}."
     learner.get_by_label(ui["what"], exact=True).fill(account)
     follow(learner, learner.get_by_role("button", name=ui["send_confidential"]))
