@@ -14,7 +14,8 @@ run: install translations db content demo ## Set up everything and serve on http
 dev: install translations db content demo ## Serve with Flask's reloader and debugger (never on a shared network)
 	COLAB_DEVELOPMENT=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
-test: install-dev translations chromium ## Run the whole suite (SQLite, PostgreSQL if configured, browser)
+test: install-dev translations chromium ## Lint, then run the whole suite (SQLite, PostgreSQL if configured, browser)
+	$(BIN)/ruff check colab tests
 	$(BIN)/pytest
 
 $(VENV)/.created:

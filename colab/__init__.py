@@ -3,8 +3,8 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 

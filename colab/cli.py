@@ -71,8 +71,8 @@ def _pybabel(*args):
 @translate_cli.command("extract")
 def translate_extract():
     """Extract every translatable string into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--add-location=file",
-             "--sort-by-file", "--omit-header", "-o", "translations/messages.pot", ".")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2",
+             "--add-location=file", "--sort-by-file", "--omit-header", "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("update")

@@ -19,22 +19,28 @@ DEFAULTS = {
     "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's strong default; tests use a cheap one
     "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
-    "SIGN_IN_RATE_LIMIT": "10 per minute;50 per hour",
-    "SIGN_UP_EMAIL_RATE_LIMIT": "3 per hour;10 per day",  # mails to one address, whoever asks
     "SIGN_UP_CONFIRM_MAX_AGE": 48 * 3600,  # seconds a sign-up confirmation link stays valid
-    "EMAIL_CHANGE_RATE_LIMIT": "5 per hour",  # per person
     "EMAIL_CHANGE_MAX_AGE": 24 * 3600,  # seconds an email-change link stays valid
-    "PASSWORD_CHECK_RATE_LIMIT": "10 per hour",  # per person, all forms that ask the current password
-    "ACCOUNT_RATE_LIMIT": "60 per hour",  # per person: profile saves, signing devices out
-    # memory:// counts per process: fine for one process (make run); several share Redis (redis://host:6379).
+    # Rate limits. Signed-in people are counted per account, others per network address. Counters live in
+    # memory:// per process: right for one process (make run); several processes or hosts share Redis.
     "RATELIMIT_STORAGE_URI": "memory://",
-    "WRITE_RATE_LIMIT": "20 per minute;300 per hour",  # any write without a limit of its own
-    "SIGN_UP_RATE_LIMIT": "5 per hour",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "WRITE_RATE_LIMIT": "20 per minute;300 per hour",  # every write without a limit of its own, per route
+    "SIGN_IN_RATE_LIMIT": "10 per minute;50 per hour",
+    "SIGN_UP_RATE_LIMIT": "20 per hour",  # per address: a workshop may share one
+    "SIGN_UP_EMAIL_RATE_LIMIT": "3 per hour;10 per day",  # mails to one address, whoever asks
+    "EMAIL_CHANGE_RATE_LIMIT": "5 per hour",
+    "PASSWORD_CHECK_RATE_LIMIT": "10 per hour",  # all forms that ask the current password together
+    "ACCOUNT_RATE_LIMIT": "60 per hour",  # profile saves, signing devices out
+    "THREAD_RATE_LIMIT": "10 per hour;2 per minute",
+    "POST_RATE_LIMIT": "30 per hour;5 per minute",
+    "POST_EDIT_RATE_LIMIT": "30 per hour;5 per minute",
+    "REPORT_RATE_LIMIT": "10 per hour",  # reports of posts
+    "HARASSMENT_RATE_LIMIT": "10 per hour",  # harassment reports filed, and information added
     "MAX_CONTENT_LENGTH": 512 * 1024,  # the largest form a person can send (no uploads yet)
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "HSTS_SECONDS": 365 * 24 * 3600,  # sent with HTTPS-only cookies; 0 turns it off
     "QUICK_EXIT_URL": "https://www.wikipedia.org/",  # where "Leave quickly" goes: a neutral site
-    "RATELIMIT_HEADERS_ENABLED": True,
     "MAIL_SERVER": None,  # None: mail is written to instance/outbox/
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,
@@ -44,12 +50,6 @@ DEFAULTS = {
     "PER_PAGE": 50,
     "POSTS_PER_PAGE": 30,
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
-    "REPORT_RATE_LIMIT": "10 per hour",
-    # Per person: new threads, replies and edits of posts.
-    "THREAD_RATE_LIMIT": "10 per hour;2 per minute",
-    "POST_RATE_LIMIT": "30 per hour;5 per minute",
-    "POST_EDIT_RATE_LIMIT": "30 per hour;5 per minute",
-    "HARASSMENT_RATE_LIMIT": "10 per hour",  # harassment reports filed, and information added, per person
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files; gzip for older phones
     "COMPRESS_MIN_SIZE": 500,

@@ -78,10 +78,6 @@ def _signed_in(user, target=None):
     return user.is_authenticated
 
 
-def _owner(user, target):
-    return user.is_authenticated and target is not None and target.user_id == user.id
-
-
 # --- communities ---------------------------------------------------------------------------------
 
 def _authored(user, item):
@@ -403,8 +399,6 @@ RULES = {
     "course.browse": lambda user, target: True,
     "course.enrol": _signed_in,
     "lesson.read": _signed_in,
-    "response.view": _owner,  # reflections and answers are private to their author
-    "account.edit": _signed_in,
     "admin.view": _admin,
     "community.list": _signed_in,
     "community.view": _views_community,

@@ -43,7 +43,8 @@ class _Finder(HTMLParser):
             value = (value or "").strip().lower()
             if name.startswith("on") or name == "style":
                 self.problems.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "formaction") and value.startswith(("javascript:", "data:", "vbscript:")):
+            is_url = name in ("href", "src", "action", "formaction")
+            if is_url and value.startswith(("javascript:", "data:", "vbscript:")):
                 self.problems.append(f"<{tag} {name}={value[:30]!r}>")
             if name == "class" and "flash-" in value and tag != "p":
                 self.problems.append(f"<{tag} class={value!r}>")

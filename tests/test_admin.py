@@ -3,11 +3,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import PASSWORD
 
 from colab.accounts.models import User
 from colab.extensions import db
-
-from conftest import PASSWORD
 
 ADMIN_PAGES = ["/admin/users", "/admin/courses"]
 

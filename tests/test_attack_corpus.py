@@ -2,10 +2,10 @@
 import re
 
 import pytest
+from html_safety import ATTACKS, dangerous_markup
 
 from colab.communities.models import Post
 from colab.extensions import db
-from html_safety import ATTACKS, dangerous_markup
 
 
 def _text(response):

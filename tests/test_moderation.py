@@ -6,9 +6,9 @@ import pytest
 from conftest import PASSWORD
 
 from colab.communities.models import Membership, Post
-from colab.moderation.models import ModerationAction, PostReport
 from colab.extensions import db
 from colab.models_base import utcnow
+from colab.moderation.models import ModerationAction, PostReport
 from colab.notifications.models import Notification
 
 SLUG = "circle"

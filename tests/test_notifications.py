@@ -3,14 +3,14 @@ only about what the reader may still see, discreet when the reader asks, and a p
 import json
 
 import pytest
+from test_communities import text, world  # noqa: F401 - the shared `world` fixture
+from test_threads import count_queries, many_authors
 
 from colab.accounts.models import User
 from colab.communities.models import Community, Membership, Post, Thread
 from colab.extensions import db
 from colab.notifications import service as notifications
 from colab.notifications.models import Notification
-from test_communities import text, world  # noqa: F401 - the shared `world` fixture
-from test_threads import count_queries, many_authors
 
 
 def notifications_of(app, user_id):

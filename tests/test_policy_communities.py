@@ -7,11 +7,11 @@ from flask_login import AnonymousUserMixin
 from colab import policy
 from colab.accounts.models import Region, User
 from colab.communities import service
-from colab.harassment import service as harassment
 from colab.communities.models import Membership, Post
-from colab.harassment.models import HarassmentReport
 from colab.courses.models import Course
 from colab.extensions import db
+from colab.harassment import service as harassment
+from colab.harassment.models import HarassmentReport
 from colab.models_base import utcnow
 from colab.notifications.models import Notification
 

@@ -4,12 +4,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import make_test_app
 
 from colab import create_app
 from colab.communities.models import Membership, Post
 from colab.extensions import db
 from colab.harassment.models import HarassmentReport
-from conftest import make_test_app
 
 HUGE = str(2**63)  # one more than SQLite's largest integer; far above PostgreSQL's INTEGER
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,8 +131,9 @@ def test_limits_hold_across_processes_that_share_redis(tmp_path, sqlite_url):
         from conftest import skip_or_fail
         skip_or_fail("Redis is not running on 127.0.0.1:6379")
     prefix = f"colab-test-{uuid.uuid4().hex}"
-    apps = [make_test_app(sqlite_url, tmp_path / f"instance{n}", WRITE_RATE_LIMIT="3 per minute",
-                          RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix, WTF_CSRF_ENABLED=False) for n in (1, 2)]
+    settings = {"WRITE_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix,
+                "WTF_CSRF_ENABLED": False}
+    apps = [make_test_app(sqlite_url, tmp_path / f"instance{n}", **settings) for n in (1, 2)]
     clients = [application.test_client() for application in apps]
     codes = [clients[n % 2].post("/language", data={"lang": "es"}).status_code for n in range(4)]
     assert codes == [302, 302, 302, 429]

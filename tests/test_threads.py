@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
+from test_communities import text, world  # noqa: F401 - the shared `world` fixture
 
 from colab.accounts.models import User
 from colab.communities.models import Post, PostRevision, Thread
@@ -12,7 +13,6 @@ from colab.extensions import db
 from colab.markup import render
 from colab.models_base import utcnow
 from colab.notifications.models import Notification
-from test_communities import text, world  # noqa: F401 - the shared `world` fixture
 
 PER_PAGE = 30  # the default POSTS_PER_PAGE
 

@@ -202,7 +202,8 @@ class _Reader:
     def read_lessons(self, folder, course, listed, course_path):
         for locale_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
             if locale_dir.name not in LANGUAGES:
-                self.problem(locale_dir, None, f'"{locale_dir.name}" is not a platform language ({", ".join(LANGUAGES)})')
+                self.problem(locale_dir, None,
+                             f'"{locale_dir.name}" is not a platform language ({", ".join(LANGUAGES)})')
                 continue
             for path in sorted(locale_dir.glob("*/*.md")):
                 lslug, mslug = path.stem, path.parent.name
@@ -210,15 +211,17 @@ class _Reader:
                     self.problem(path, None, f'lesson "{lslug}" is not listed in {course_path.name}')
                     continue
                 if listed[lslug][0] != mslug:
-                    self.problem(path, None, f'lesson "{lslug}" is listed under module "{listed[lslug][0]}", not "{mslug}"')
+                    self.problem(path, None,
+                                 f'lesson "{lslug}" is listed under module "{listed[lslug][0]}", not "{mslug}"')
                     continue
                 spec = self.read_lesson(path, locale_dir.name)
                 if spec:
                     course.lessons.setdefault(lslug, {})[locale_dir.name] = spec
-        for lslug, (mslug, line) in listed.items():
-            if lslug not in course.lessons and not any(p.path.stem == lslug for p in self.problems if isinstance(p.path, Path)):
+        for lslug, (_module, line) in listed.items():
+            reported = any(p.path.stem == lslug for p in self.problems if isinstance(p.path, Path))
+            if lslug not in course.lessons and not reported:
                 self.problem(course_path, line, f'lesson "{lslug}" is listed but has no file in any language')
-        for lslug, versions in course.lessons.items():
+        for versions in course.lessons.values():
             self.compare_translations(versions)
 
     # --- one lesson file ---------------------------------------------------
@@ -278,7 +281,8 @@ class _Reader:
             kind, slug = item.get("type"), item.get("slug")
             label = f'activity {number} ({kind} "{slug}")'
             if kind not in ACTIVITY_TYPES:
-                self.problem(path, line, f'activity {number}: unknown type {kind!r} (use {" or ".join(ACTIVITY_TYPES)})')
+                self.problem(path, line,
+                             f'activity {number}: unknown type {kind!r} (use {" or ".join(ACTIVITY_TYPES)})')
                 ok = False
                 continue
             if not self.slug(path, line, slug, f"activity {number}"):
@@ -332,8 +336,9 @@ class _Reader:
         for locale in locales[1:]:
             mine, theirs = shape(versions[locale]), shape(reference)
             if mine != theirs:
-                index = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
-                detail = (f"activity {index + 1} differs" if index < min(len(mine), len(theirs))
+                shorter = min(len(mine), len(theirs))
+                index = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), shorter)
+                detail = (f"activity {index + 1} differs" if index < shorter
                           else f"it has {len(mine)} activities, the {reference.locale} version {len(theirs)}")
                 self.problem(versions[locale].path, None,
                              f"activities do not match the {reference.locale} version ({reference.path.name}): "

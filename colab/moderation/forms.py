@@ -20,8 +20,8 @@ class ReportPostForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Say why: the author and the audit log will see it.")),
-                                                     Length(max=1000)])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Say why: the author and the audit log will see it.")), Length(max=1000)])
 
 
 class OptionalReasonForm(FlaskForm):

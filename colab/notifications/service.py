@@ -15,8 +15,8 @@ from .. import policy
 from ..accounts.models import User
 from ..communities.models import Community, Post, Thread
 from ..extensions import db
-from ..moderation.models import ModerationAction
 from ..models_base import utcnow
+from ..moderation.models import ModerationAction
 from .models import Notification
 
 REVIEW_KINDS = ("post_held", "post_reported")  # alerts to moderators, cleared once the post is reviewed

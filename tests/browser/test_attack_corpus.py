@@ -2,9 +2,8 @@
 reaches the page, and the Content-Security-Policy never has to block anything (a block means something
 got through the sanitiser)."""
 import pytest
-from playwright.sync_api import expect
-
 from html_safety import ATTACKS
+from playwright.sync_api import expect
 
 from .test_learner_journey import sign_in
 

@@ -36,7 +36,8 @@ UI = {
         "hidden": "Hidden by a facilitator.", "report_harassment": "Report harassment", "region": "Region",
         "africa": "Africa", "where": "Where did it happen?", "event": "At an event or meeting",
         "find": "Find a person on Co-Lab by their display name", "search": "Search",
-        "readers": "the focal points of Africa", "what": "What happened", "send_confidential": "Send confidential report",
+        "readers": "the focal points of Africa", "what": "What happened",
+        "send_confidential": "Send confidential report",
         "filed": "Your report has been received. Only the people handling it can read it; "
                  "you will be told when its status changes.",
         "received": "Received", "my_reports": "My reports", "reports_i_made": "Reports I made",
