@@ -10,11 +10,11 @@ from .extensions import db
 DEMO_PASSWORD = "together-for-change"
 DEMO_USERS = [
     # email, display name, locale, time zone, region slug, admin
-    ("learner@colab.example", "Amani (demo learner)", "en", "Africa/Nairobi", "africa", False),
-    ("aprendiz@colab.example", "Luz (aprendiz demo)", "es", "America/Bogota", "latin-america", False),
-    ("facilitator@colab.example", "Tendai (demo facilitator)", "en", "Africa/Harare", "africa", False),
-    ("focal@colab.example", "Wanjiru (demo focal point)", "en", "Africa/Nairobi", "africa", False),
-    ("admin@colab.example", "Secretariat (demo admin)", "en", "Europe/Amsterdam", "europe", True),
+    ("learner@colab.example", "Amani K.", "en", "Africa/Nairobi", "africa", False),
+    ("aprendiz@colab.example", "Luz M.", "es", "America/Bogota", "latin-america", False),
+    ("facilitator@colab.example", "Tendai M.", "en", "Africa/Harare", "africa", False),
+    ("focal@colab.example", "Wanjiru N.", "en", "Africa/Nairobi", "africa", False),
+    ("admin@colab.example", "Ingrid S.", "en", "Europe/Amsterdam", "europe", True),
 ]
 LEARNERS = ("learner@colab.example", "aprendiz@colab.example")
 

@@ -132,6 +132,7 @@ def _harassment(user):
     entries = _all(db.select(HarassmentEntry).filter_by(author_id=user.id).order_by(HarassmentEntry.created_at))
     return {
         "reports_made": [{"report": r.id, "region": r.region.slug if r.region else None, "place": r.place,
+                          "about": r.reported_kind, "about_in_their_words": r.reported_description,
                           "description": r.description, "status": r.status, "outcome": r.outcome,
                           "created_at": iso(r.created_at), "updated_at": iso(r.updated_at)} for r in reports],
         # What they added to their own reports and, if they handle reports, the notes they wrote.

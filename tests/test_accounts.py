@@ -300,7 +300,7 @@ def test_demo_data_still_loads(app, content):
     with app.app_context():
         assert load_demo()
         db.session.commit()
-        assert accounts.find_by_name_key("tendai (demo facilitator)") is not None
+        assert accounts.find_by_name_key("tendai m.") is not None
 
 
 # --- sign-in and sign-out ------------------------------------------------------------------------

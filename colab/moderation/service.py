@@ -105,41 +105,47 @@ def _close_reports(post, outcome):
     clear_review_alerts(post)
 
 
-def hide(actor, post, reason):
-    """Hide a post from everyone but moderators; its author is told why."""
-    policy.ensure("post.hide", post, actor)
-    post.status, post.moderation_reason = PostStatus.HIDDEN, reason
-    action = log(post.thread.community, actor, Act.HIDE, reason, post=post, thread=post.thread,
+def _review(actor, post, act, outcome, reason, notice=None, change=None):
+    """A moderator's review of a post: checked by the policy, changed, logged, its reports closed with the
+    outcome, and its author told (notice) with the reason kept on the audit row."""
+    policy.ensure(f"post.{act.value}", post, actor)
+    if change:
+        change(post)
+    action = log(post.thread.community, actor, act, reason, post=post, thread=post.thread,
                  subject_id=post.author_id)
-    _close_reports(post, ReportOutcome.HIDDEN)
-    if post.author_id:
-        notify(post.author_id, "post_hidden", post=post, action=action)
+    _close_reports(post, outcome)
+    if notice and post.author_id:
+        notify(post.author_id, notice, post=post, action=action)
     db.session.flush()
 
 
+def _hidden(post, reason):
+    post.status, post.moderation_reason = PostStatus.HIDDEN, reason
+
+
+def hide(actor, post, reason):
+    """Hide a post from everyone but moderators; its author is told why."""
+    _review(actor, post, Act.HIDE, ReportOutcome.HIDDEN, reason, "post_hidden",
+            change=lambda post: _hidden(post, reason))
+
+
+def dismiss(actor, post, reason=""):
+    """Close the post's reports: nothing needed doing."""
+    _review(actor, post, Act.DISMISS, ReportOutcome.DISMISSED, reason)
+
+
+def warn(actor, post, reason):
+    """Close the post's reports with a warning its author reads."""
+    _review(actor, post, Act.WARN, ReportOutcome.WARNED, reason, "warned")
+
+
 def restore(actor, post, reason=""):
+    """Show a hidden post again; its author is told."""
     policy.ensure("post.restore", post, actor)
     post.status, post.moderation_reason = PostStatus.VISIBLE, ""
     log(post.thread.community, actor, Act.RESTORE, reason, post=post, thread=post.thread, subject_id=post.author_id)
     if post.author_id:
         notify(post.author_id, "post_restored", post=post)
-    db.session.flush()
-
-
-def dismiss(actor, post, reason=""):
-    policy.ensure("post.dismiss", post, actor)
-    log(post.thread.community, actor, Act.DISMISS, reason, post=post, thread=post.thread, subject_id=post.author_id)
-    _close_reports(post, ReportOutcome.DISMISSED)
-    db.session.flush()
-
-
-def warn(actor, post, reason):
-    policy.ensure("post.warn", post, actor)
-    action = log(post.thread.community, actor, Act.WARN, reason, post=post, thread=post.thread,
-                 subject_id=post.author_id)
-    _close_reports(post, ReportOutcome.WARNED)
-    if post.author_id:
-        notify(post.author_id, "warned", post=post, action=action)
     db.session.flush()
 
 
