@@ -53,7 +53,7 @@ def _init_extensions(app):
     def load_user(token):
         """The person whose session token the cookies carry (one query); ended sessions load no one."""
         row = accounts.session_for_token(token)
-        if row is None:
+        if row is None or row.user.suspended:  # suspending ends every session; this refuses any that survives
             return None
         if accounts.touch_session(row):  # at most every few minutes, and before any view has written
             db.session.commit()
@@ -86,6 +86,7 @@ def _register_blueprints(app):
     from . import site
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .certificates.views import bp as certificates_bp
     from .communities import service as communities
     from .communities import views as community_views
     from .courses import service as courses
@@ -95,7 +96,7 @@ def _register_blueprints(app):
     from .notifications.views import bp as notifications_bp
 
     for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,
-                      harassment_views.bp, notifications_bp):
+                      harassment_views.bp, notifications_bp, certificates_bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)

@@ -1,6 +1,7 @@
 """A person's own data: everything Co-Lab holds about them, as one export, and erasing it when they leave.
 
-A leaf consumer like cli.py: it reads every feature's models and only the accounts views import it.
+A leaf consumer like cli.py: it reads every feature's models; only the accounts views and the admin service
+(deleting an account) import it.
 tests/test_personal_data.py walks every foreign key to the user table and fails until a new one is
 either exported here or deliberately left out there, with the reason.
 """
@@ -13,6 +14,8 @@ from sqlalchemy.orm import joinedload
 
 from .accounts import service as accounts
 from .accounts.models import UserSession
+from .admin.models import AdminAct, AdminAction
+from .certificates.models import Certificate
 from .communities.models import Cohort, FocalPoint, Membership, Post, PostRevision, PostStatus, Thread
 from .courses.models import Activity, Enrolment, Lesson, LessonProgress, Response
 from .extensions import db
@@ -34,9 +37,11 @@ def export(user):
         "account": _account(user),
         "sessions": _sessions(user),
         "courses": _courses(user),
+        "certificates": _certificates(user),
         "communities": _communities(user),
         "moderation": _moderation(user),
         "harassment": _harassment(user),
+        "admin": _admin(user),
         "notifications": _notifications(user),
     }
 
@@ -73,6 +78,21 @@ def _courses(user):
                        "activity": r.activity.slug, "type": r.activity.kind, "reflection": r.text_source or None,
                        "choice": r.choice, "attempts": r.attempts, "updated_at": iso(r.updated_at)}
                       for r in answers],
+    }
+
+
+def _certificates(user):
+    mine = _all(db.select(Certificate).filter_by(user_id=user.id).options(joinedload(Certificate.course))
+                .order_by(Certificate.issued_at))
+    # As an admin: which certificates they revoked and why, without the learner's code or printed name.
+    revoked = _all(db.select(Certificate).filter_by(revoked_by_id=user.id).options(joinedload(Certificate.course))
+                   .order_by(Certificate.revoked_at))
+    return {
+        "mine": [{"course": c.course.slug, "printed_name": c.printed_name, "verification_code": c.code,
+                  "public": c.public, "issued_at": iso(c.issued_at), "revoked_at": iso(c.revoked_at),
+                  "revoke_reason": c.revoke_reason or None} for c in mine],
+        "revoked_by_me": [{"course": c.course.slug, "revoked_at": iso(c.revoked_at), "reason": c.revoke_reason}
+                          for c in revoked],
     }
 
 
@@ -141,6 +161,27 @@ def _harassment(user):
     }
 
 
+def _admin(user):
+    """The secretariat's acts: those the person did as an admin (without the name of the person acted on), and
+    those about their account, which they learnt of (a suspension's reason is shown at sign-in; roles show on
+    their pages). Who acted is never exported, and only a suspension's reason, the one they were shown."""
+    done = _all(db.select(AdminAction).filter_by(actor_id=user.id).options(
+        joinedload(AdminAction.region), joinedload(AdminAction.community)).order_by(AdminAction.created_at))
+    about = _all(db.select(AdminAction).filter_by(subject_id=user.id).options(
+        joinedload(AdminAction.region), joinedload(AdminAction.community)).order_by(AdminAction.created_at))
+
+    def where(act):
+        return {"region": act.region.slug if act.region else None,
+                "community": act.community.slug if act.community else None}
+    return {
+        "acts_done": [{"action": a.action, **where(a), "reason": a.reason, "created_at": iso(a.created_at)}
+                      for a in done],
+        "acts_about_me": [{"action": a.action, **where(a),
+                           "reason": a.reason if a.action == AdminAct.SUSPEND else None,
+                           "created_at": iso(a.created_at)} for a in about],
+    }
+
+
 def _notifications(user):
     rows = _all(db.select(Notification).filter_by(user_id=user.id).order_by(Notification.created_at))
     return [{"kind": n.kind, "params": n.params, "link": n.link, "created_at": iso(n.created_at),
@@ -158,9 +199,9 @@ def summary(user):
 def erase(user, remove_posts, keep_thread_titles=False):
     """Delete the account and all that is the person's alone; their posts lose their text or stay unsigned.
 
-    The database removes the account's sessions, enrolments, progress, reflections, answers, memberships,
-    focal-point roles and notifications with it, and unsigns what stays (posts kept, threads, reports
-    filed, audit-log acts): those show "a former member".
+    The database removes the account's sessions, enrolments, progress, reflections, answers, certificates,
+    memberships, focal-point roles and notifications with it, and unsigns what stays (posts kept, threads,
+    reports filed, audit-log acts, certificates revoked): those show "a former member".
     """
     if remove_posts:
         _remove_writing(user, keep_thread_titles)

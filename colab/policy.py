@@ -13,6 +13,7 @@ from sqlalchemy import false, or_, true
 
 from .accounts.models import User
 from .communities.models import Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
+from .courses.models import Enrolment
 from .extensions import db
 from .harassment.models import HarassmentReport
 from .models_base import utcnow
@@ -394,12 +395,119 @@ def _has_harassment_inbox(user, target=None):
     return _admin(user) or bool(focal_regions(user))
 
 
+# --- certificates --------------------------------------------------------------------------------
+
+def _course_completed(user_id, course_id):
+    """Whether the person's enrolment in the course is complete now (marking a lesson not done undoes it)."""
+    return db.session.scalar(db.select(Enrolment.completed_at).filter_by(user_id=user_id, course_id=course_id)) \
+        is not None
+
+
+def _views_certificate(user, enrolment):
+    """One's own certificate page, once the course is completed (target: the enrolment, or None)."""
+    return (user.is_authenticated and enrolment is not None and enrolment.user_id == user.id
+            and enrolment.completed_at is not None)
+
+
+def _edits_certificate(user, certificate):
+    """Its learner chooses the printed name and whether it is public, while it stands and the course is done."""
+    if not user.is_authenticated or certificate.user_id != user.id:
+        return False
+    if not _course_completed(certificate.user_id, certificate.course_id):
+        return False
+    return Refusal("revoked") if certificate.revoked_at is not None else True
+
+
+def _verifies_certificate(user, certificate):
+    """Anyone with the code, only while it is public, not revoked, and the course still completed."""
+    return (certificate is not None and certificate.public and certificate.revoked_at is None
+            and _course_completed(certificate.user_id, certificate.course_id))
+
+
+def _revokes_certificate(user, certificate):
+    if not _admin(user):
+        return False
+    return Refusal("state") if certificate.revoked_at is not None else True
+
+
+# --- the secretariat's console: people and their roles ---------------------------------------------
+
+def _active_admins():
+    """How many admins can still sign in (not suspended)."""
+    return db.session.scalar(db.select(db.func.count()).select_from(User)
+                             .where(User.is_admin, User.suspended_at.is_(None)))
+
+
+def _manages(user, person):
+    """Admins, about someone else: nobody suspends, deletes or un-admins themselves here."""
+    if not _admin(user):
+        return False
+    return Refusal("self") if person.id == user.id else True
+
+
+def _keeps_an_admin(person):
+    """Refuse what would leave no admin who can sign in."""
+    if person.is_admin and not person.suspended and _active_admins() <= 1:
+        return Refusal("last_admin")
+    return True
+
+
+def _suspends(user, person):
+    allowed = _manages(user, person)
+    if not allowed:
+        return allowed
+    return Refusal("state") if person.suspended else _keeps_an_admin(person)
+
+
+def _reactivates(user, person):
+    if not _admin(user):
+        return False
+    return True if person.suspended else Refusal("state")
+
+
+def _deletes_account(user, person):
+    allowed = _manages(user, person)
+    return _keeps_an_admin(person) if allowed else allowed
+
+
+def _makes_admin(user, person):
+    allowed = _manages(user, person)
+    if not allowed:
+        return allowed
+    if person.suspended:
+        return Refusal("suspended")
+    return Refusal("state") if person.is_admin else True
+
+
+def _removes_admin(user, person):
+    allowed = _manages(user, person)
+    if not allowed:
+        return allowed
+    return _keeps_an_admin(person) if person.is_admin else Refusal("state")
+
+
+def _appoints(user, person):
+    """Admins appoint focal points and facilitators (themselves too), never a suspended person."""
+    if not _admin(user):
+        return False
+    return Refusal("suspended") if person.suspended else True
+
+
 # action -> rule(user, target). Names are "<noun>.<verb>".
 RULES = {
     "course.browse": lambda user, target: True,
     "course.enrol": _signed_in,
     "lesson.read": _signed_in,
     "admin.view": _admin,
+    "admin.manage_people": _admin,  # the people list, a person's page
+    "admin.audit": _admin,  # the secretariat's audit log
+    "admin.suspend": _suspends,
+    "admin.reactivate": _reactivates,
+    "admin.delete": _deletes_account,
+    "admin.make_admin": _makes_admin,
+    "admin.remove_admin": _removes_admin,
+    "admin.appoint": _appoints,  # focal point of a region, facilitator of a community
+    "admin.remove_role": _admin,  # removing a focal point or facilitator role
     "community.list": _signed_in,
     "community.view": _views_community,
     "community.join": _joins,
@@ -431,6 +539,12 @@ RULES = {
     "harassment.add_information": _adds_harassment_information,
     "harassment.read_post": _reads_reported_post,
     "harassment.inbox": _has_harassment_inbox,
+    "certificate.open": _signed_in,  # ask for one's own certificate page (certificate.view decides, else 404)
+    "certificate.view": _views_certificate,
+    "certificate.edit": _edits_certificate,  # printed name, public or private
+    "certificate.verify": _verifies_certificate,
+    "certificate.manage": _admin,  # the admin's page for one certificate
+    "certificate.revoke": _revokes_certificate,
 }
 
 

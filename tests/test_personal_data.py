@@ -11,11 +11,14 @@ from conftest import PASSWORD
 from test_accounts import field_error, location, reflect, rows, text
 
 from colab.accounts.models import User
+from colab.admin.models import AdminAction
+from colab.certificates.models import Certificate
 from colab.communities.models import Cohort, Community, Post, PostRevision, Thread
 from colab.courses.models import Course
 from colab.extensions import db
 from colab.harassment.models import HarassmentEntry, HarassmentReport
 from colab.markup import render
+from colab.models_base import utcnow
 from colab.moderation.models import ModerationAction, PostReport
 from colab.notifications.models import Notification
 
@@ -27,6 +30,8 @@ EXPORTED = {
     ("enrolment", "user_id"): "courses.enrolments",
     ("lesson_progress", "user_id"): "courses.lessons",
     ("response", "user_id"): "courses.responses",
+    ("certificate", "user_id"): "certificates.mine",
+    ("certificate", "revoked_by_id"): "certificates.revoked_by_me",
     ("membership", "user_id"): "communities.memberships",
     ("focal_point", "user_id"): "communities.focal_point_regions",
     ("cohort", "created_by_id"): "communities.cohorts_created",
@@ -38,6 +43,8 @@ EXPORTED = {
     ("harassment_report", "reporter_id"): "harassment.reports_made",
     ("harassment_entry", "author_id"): "harassment.information_added",
     ("notification", "user_id"): "notifications",
+    ("admin_action", "actor_id"): "admin.acts_done",
+    ("admin_action", "subject_id"): "admin.acts_about_me",
 }
 NOT_EXPORTED = {
     ("harassment_report", "reported_user_id"):
@@ -112,6 +119,17 @@ def everything(app, client, auth, make_user, content, community_kit):
         db.session.add(HarassmentEntry(report_id=about_me.id, author_id=me_id, is_handler_note=True,
                                        body="My note as a handler"))
         db.session.add(Notification(user_id=me_id, kind="join_approved", params={}))
+        db.session.add(AdminAction(actor_id=me_id, action="suspend", subject_id=other_id, subject_label="Other Person",
+                                   reason="My suspension reason"))
+        db.session.add(AdminAction(actor_id=other_id, action="suspend", subject_id=me_id, subject_label="Me Myself",
+                                   reason="Suspended me because"))
+        db.session.add(AdminAction(actor_id=other_id, action="remove_focal_point", subject_id=me_id,
+                                   subject_label="Me Myself", region_id=region_id, reason="SECRET ADMIN NOTE"))
+        db.session.add(Certificate(user_id=me_id, course_id=course.id, code="my-cert-code",
+                                   printed_name="My Printed Name"))
+        db.session.add(Certificate(user_id=other_id, course_id=course.id, code="SECRET-CODE",
+                                   printed_name="SECRET NAME", revoked_at=utcnow(), revoke_reason="My revoke reason",
+                                   revoked_by_id=me_id))
         db.session.commit()
     return me_id, other_id
 
@@ -125,7 +143,9 @@ def test_export_covers_every_table_that_points_at_the_person(app, client, everyt
     body = text(response)
     for mine in ("My grandmother heard me", "My own thread", "My opening words", "My first draft", "My cohort",
                  "My report note", "My moderation reason", "Warned about me", "My harassment report",
-                 "My added information", "My note as a handler", "africa"):
+                 "My added information", "My note as a handler", "africa", "My Printed Name", "My suspension reason",
+                 "Suspended me because", "my-cert-code",
+                 "My revoke reason"):
         assert mine in body, mine
     assert data["account"]["email"] == "me@example.org"
     assert data["sessions"][0]["browser"] == "" or isinstance(data["sessions"][0]["browser"], str)
@@ -134,7 +154,8 @@ def test_export_covers_every_table_that_points_at_the_person(app, client, everyt
 def test_export_holds_nothing_private_of_anyone_else(app, client, everything):
     body = text(download(client))
     for secret in ("other.private@example.org", "SECRET REPORT ABOUT ME", "SECRET HANDLER NOTE",
-                   "SECRET DISMISSAL", "dismiss"):
+                   "SECRET DISMISSAL", "dismiss", "SECRET-CODE", "SECRET NAME",
+                   "SECRET ADMIN NOTE", "Other Person"):
         assert secret not in body, secret
     assert "@example.org" not in body.replace("me@example.org", "")
 

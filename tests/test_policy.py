@@ -14,11 +14,24 @@ ROUTES = [
     ("GET", COURSE + "why-listen/", 302, 200, 200),
     ("POST", COURSE + "enrol", 302, 302, 302),
     ("POST", COURSE + "why-listen/complete", 302, 302, 302),
+    # certificates: nobody here completed the course, so their own certificate is a 404
+    ("GET", "/courses/listening-basics/certificate", 302, 404, 404),
+    ("POST", "/courses/listening-basics/certificate/name", 302, 404, 404),
+    ("POST", "/courses/listening-basics/certificate/visibility", 302, 404, 404),
+    ("GET", "/verify/no-such-code", 404, 404, 404),
+    ("GET", "/certificates/no-such-code/manage", 302, 403, 404),
+    ("POST", "/certificates/999999/revoke", 302, 403, 404),
     ("GET", "/account", 302, 200, 200),
     ("GET", "/account/export", 302, 200, 200),
     ("GET", "/account/delete", 302, 200, 200),
     ("GET", "/admin/users", 302, 403, 200),
     ("GET", "/admin/courses", 302, 403, 200),
+    ("GET", "/admin/audit", 302, 403, 200),
+    # a person who does not exist: admins get a 404, everyone else never learns even that
+    ("GET", "/admin/users/999999", 302, 403, 404),
+    *[("POST", f"/admin/users/999999/{action}", 302, 403, 404)
+      for action in ("suspend", "reactivate", "delete", "admin", "admin/remove", "focal-points",
+                     "focal-points/1/remove", "facilitator", "facilitator/1/remove")],
     ("GET", "/sign-in", 200, 302, 302),
     ("GET", "/sign-up", 200, 302, 302),
     # writes sent empty: strangers go to sign in, others see the form's errors
@@ -41,7 +54,7 @@ ROUTES = [
                                                "/sign-up/confirm/not-a-token") for method in ("GET", "POST")],
 ]
 
-BLUEPRINTS = {"site", "accounts", "courses", "admin"}  # the others: tests/test_policy_communities.py
+BLUEPRINTS = {"site", "accounts", "courses", "admin", "certificates"}  # the others: tests/test_policy_communities.py
 
 
 @pytest.mark.parametrize("role", ["anonymous", "learner", "admin"])
@@ -72,7 +85,7 @@ class Person:
 
 
 TARGETLESS = ["course.browse", "course.enrol", "lesson.read", "admin.view", "community.list",
-              "notification.list", "harassment.create"]
+              "notification.list", "harassment.create", "certificate.open", "certificate.manage"]
 
 
 def test_every_targetless_rule_denies_strangers_what_needs_an_account():

@@ -5,7 +5,7 @@ import unicodedata
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -64,10 +64,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"), index=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)  # the people list's order
+    # Set by an admin (admin.service.suspend): the person cannot sign in, and is told why once they give the password.
+    suspended_at = mapped_column(UTCDateTime, index=True)
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     region: Mapped[Region | None] = relationship()
 
@@ -93,6 +96,10 @@ class User(UserMixin, db.Model):
         return NotImplemented
 
     __hash__ = object.__hash__
+
+    @property
+    def suspended(self):
+        return self.suspended_at is not None
 
     def set_password(self, password):
         self.password_hash = hash_password(password)

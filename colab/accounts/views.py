@@ -160,6 +160,11 @@ def sign_in():
         user = service.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("The email or password is not right."))
+        elif user.suspended:  # told only after the right password, so strangers learn nothing of the account
+            with force_locale(user.locale or "en"):
+                suspension = {"locale": user.locale, "message": _("This account is suspended."),
+                              "reason_label": _("Reason given by the secretariat:"), "reason": user.suspension_reason}
+            return render_template("accounts/sign_in.html", form=form, suspension=suspension), 403
         else:
             service.start_session(user, request.user_agent.string, remember=form.remember.data)
             db.session.commit()

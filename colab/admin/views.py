@@ -1,9 +1,17 @@
-"""The secretariat's console: lists of people and courses."""
-from flask import Blueprint, current_app, render_template
+"""The secretariat's console: people (their roles and status), courses, the audit log."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import policy
-from ..urls import page_arg
+from ..accounts.models import Region, User
+from ..communities.models import Community
+from ..extensions import db
+from ..urls import or_404, page_arg
 from . import service
+from .forms import CommunityForm, ConfirmForm, DeleteForm, PeopleFilterForm, RegionForm, SuspendForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -13,9 +21,165 @@ def only_admins():
     policy.require("admin.view")
 
 
+# --- people ---------------------------------------------------------------------------------------------
+
 @bp.get("/users")
 def users():
-    return render_template("admin/users.html", page=service.people_page(page_arg(), current_app.config["PER_PAGE"]))
+    policy.require("admin.manage_people")
+    form = PeopleFilterForm(request.args)
+    form.region.choices = [SelectChoice("", _("Any region"))] + _region_choices()
+    form.validate()
+    chosen = {name: form[name].data or None for name in ("q", "region", "role", "status") if not form[name].errors}
+    region = service.find_region(chosen["region"]) if chosen.get("region") else None
+    page = service.people_page(page_arg(), current_app.config["PER_PAGE"], chosen.get("q"), region,
+                               chosen.get("role"), chosen.get("status"))
+    return render_template("admin/users.html", page=page, form=form, roles=service.roles_of(page.items),
+                           filters={name: value for name, value in chosen.items() if value})
+
+
+def _region_choices():
+    return [SelectChoice(r.slug, r.name) for r in service.regions()]
+
+
+def _person(user_id):
+    return or_404(db.session.get(User, user_id))
+
+
+def _person_page(user, status=200, **forms):
+    region_form = forms.get("region_form") or RegionForm()
+    region_form.region.choices = [SelectChoice("", _("Choose a region"))] + _region_choices()
+    community_form = forms.get("community_form") or CommunityForm()
+    community_form.community.choices = [SelectChoice("", _("Choose a community"))] + [
+        SelectChoice(str(c.id), c.name_in(_locale())) for c in service.communities()]
+    return render_template("admin/person.html", person=user, roles=service.roles_of([user])[user.id],
+                           facilitated=service.facilitated_communities(user),
+                           refused=policy.refusal("admin.delete", user), region_form=region_form,
+                           community_form=community_form, suspend_form=forms.get("suspend_form") or SuspendForm(),
+                           delete_form=forms.get("delete_form") or DeleteForm(), confirm_form=ConfirmForm()), status
+
+
+def _locale():
+    return str(get_locale())
+
+
+def _done(user, message):
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.get("/users/<int:user_id>")
+def person(user_id):
+    policy.require("admin.manage_people")
+    return _person_page(_person(user_id))
+
+
+@bp.post("/users/<int:user_id>/suspend")
+def suspend(user_id):
+    user = _person(user_id)
+    policy.require("admin.suspend", user)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return _person_page(user, 400, suspend_form=form)
+    service.suspend(current_user, user, form.reason.data.strip())
+    return _done(user, _("The account is suspended and signed out everywhere."))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate(user_id):
+    user = _person(user_id)
+    policy.require("admin.reactivate", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    service.reactivate(current_user, user)
+    return _done(user, _("The account is active again."))
+
+
+@bp.post("/users/<int:user_id>/delete")
+def delete(user_id):
+    user = _person(user_id)
+    policy.require("admin.delete", user)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return _person_page(user, 400, delete_form=form)
+    service.delete(current_user, user, form.reason.data.strip())
+    db.session.commit()
+    flash(_("The account is deleted. Its posts stay, signed “a former member”."), "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/admin")
+def make_admin(user_id):
+    user = _person(user_id)
+    policy.require("admin.make_admin", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    service.make_admin(current_user, user)
+    return _done(user, _("They are now an admin."))
+
+
+@bp.post("/users/<int:user_id>/admin/remove")
+def remove_admin(user_id):
+    user = _person(user_id)
+    policy.require("admin.remove_admin", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    service.remove_admin(current_user, user)
+    return _done(user, _("They are no longer an admin."))
+
+
+@bp.post("/users/<int:user_id>/focal-points")
+def appoint_focal_point(user_id):
+    user = _person(user_id)
+    policy.require("admin.appoint", user)
+    form = RegionForm()
+    form.region.choices = _region_choices()
+    if not form.validate_on_submit():
+        return _person_page(user, 400, region_form=form)
+    region = service.find_region(form.region.data)
+    service.appoint_focal_point(current_user, user, region)
+    return _done(user, _("They are a focal point of %(region)s.", region=region.name))
+
+
+@bp.post("/users/<int:user_id>/focal-points/<int:region_id>/remove")
+def remove_focal_point(user_id, region_id):
+    user, region = _person(user_id), or_404(db.session.get(Region, region_id))
+    policy.require("admin.remove_role", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    service.remove_focal_point(current_user, user, region)
+    return _done(user, _("They are no longer a focal point of %(region)s.", region=region.name))
+
+
+@bp.post("/users/<int:user_id>/facilitator")
+def appoint_facilitator(user_id):
+    user = _person(user_id)
+    policy.require("admin.appoint", user)
+    form = CommunityForm()
+    form.community.choices = [SelectChoice(str(c.id), c.slug) for c in service.communities()]
+    if not form.validate_on_submit():
+        return _person_page(user, 400, community_form=form)
+    community = db.session.get(Community, int(form.community.data))
+    service.appoint_facilitator(current_user, user, community)
+    return _done(user, _("They facilitate %(community)s.", community=community.name_in(_locale())))
+
+
+@bp.post("/users/<int:user_id>/facilitator/<int:community_id>/remove")
+def remove_facilitator(user_id, community_id):
+    user, community = _person(user_id), or_404(db.session.get(Community, community_id))
+    policy.require("admin.remove_role", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    service.remove_facilitator(current_user, user, community)
+    return _done(user, _("They no longer facilitate %(community)s.", community=community.name_in(_locale())))
+
+
+# --- the audit log and courses --------------------------------------------------------------------------
+
+@bp.get("/audit")
+def audit():
+    policy.require("admin.audit")
+    return render_template("admin/audit.html", page=service.audit_page(page_arg(), current_app.config["PER_PAGE"]))
 
 
 @bp.get("/courses")

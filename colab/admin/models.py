@@ -1,0 +1,44 @@
+"""The secretariat's audit log: every change an admin makes to a person's account or roles."""
+import enum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Region, User
+from ..communities.models import Community
+from ..extensions import db
+from ..models_base import UTCDateTime, choice_type, utcnow
+
+
+class AdminAct(enum.StrEnum):
+    """What an admin did, as written to the audit log."""
+
+    SUSPEND = "suspend"
+    REACTIVATE = "reactivate"
+    DELETE = "delete"
+    APPOINT_FOCAL_POINT = "appoint_focal_point"
+    REMOVE_FOCAL_POINT = "remove_focal_point"
+    MAKE_ADMIN = "make_admin"
+    REMOVE_ADMIN = "remove_admin"
+    APPOINT_FACILITATOR = "appoint_facilitator"
+    REMOVE_FACILITATOR = "remove_facilitator"
+
+
+class AdminAction(db.Model):
+    """One change an admin made: who, what, to whom, when and why. Rows outlive both people (SET NULL);
+    subject_label keeps the person's display name at the time, so a deleted person's row still reads."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[AdminAct] = mapped_column(choice_type(AdminAct, "admin_act"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    subject_label: Mapped[str] = mapped_column(String(60), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
+    region: Mapped[Region | None] = relationship()
+    community: Mapped[Community | None] = relationship()
