@@ -68,6 +68,15 @@ def _done(user, message):
     return redirect(url_for("admin.person", user_id=user.id))
 
 
+def _confirmed(user, rule, act, message):
+    """A button-only act on a person: the policy decides, the form carries CSRF, the service acts."""
+    policy.require(rule, user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    act(current_user, user)
+    return _done(user, message())
+
+
 @bp.get("/users/<int:user_id>")
 def person(user_id):
     policy.require("admin.manage_people")
@@ -87,12 +96,8 @@ def suspend(user_id):
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate(user_id):
-    user = _person(user_id)
-    policy.require("admin.reactivate", user)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(user, 400)
-    service.reactivate(current_user, user)
-    return _done(user, _("The account is active again."))
+    return _confirmed(_person(user_id), "admin.reactivate", service.reactivate,
+                      lambda: _("The account is active again."))
 
 
 @bp.post("/users/<int:user_id>/delete")
@@ -110,22 +115,13 @@ def delete(user_id):
 
 @bp.post("/users/<int:user_id>/admin")
 def make_admin(user_id):
-    user = _person(user_id)
-    policy.require("admin.make_admin", user)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(user, 400)
-    service.make_admin(current_user, user)
-    return _done(user, _("They are now an admin."))
+    return _confirmed(_person(user_id), "admin.make_admin", service.make_admin, lambda: _("They are now an admin."))
 
 
 @bp.post("/users/<int:user_id>/admin/remove")
 def remove_admin(user_id):
-    user = _person(user_id)
-    policy.require("admin.remove_admin", user)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(user, 400)
-    service.remove_admin(current_user, user)
-    return _done(user, _("They are no longer an admin."))
+    return _confirmed(_person(user_id), "admin.remove_admin", service.remove_admin,
+                      lambda: _("They are no longer an admin."))
 
 
 @bp.post("/users/<int:user_id>/focal-points")
@@ -144,11 +140,8 @@ def appoint_focal_point(user_id):
 @bp.post("/users/<int:user_id>/focal-points/<int:region_id>/remove")
 def remove_focal_point(user_id, region_id):
     user, region = _person(user_id), or_404(db.session.get(Region, region_id))
-    policy.require("admin.remove_role", user)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(user, 400)
-    service.remove_focal_point(current_user, user, region)
-    return _done(user, _("They are no longer a focal point of %(region)s.", region=region.name))
+    return _confirmed(user, "admin.remove_role", lambda actor, user: service.remove_focal_point(actor, user, region),
+                      lambda: _("They are no longer a focal point of %(region)s.", region=region.name))
 
 
 @bp.post("/users/<int:user_id>/facilitator")
@@ -167,11 +160,9 @@ def appoint_facilitator(user_id):
 @bp.post("/users/<int:user_id>/facilitator/<int:community_id>/remove")
 def remove_facilitator(user_id, community_id):
     user, community = _person(user_id), or_404(db.session.get(Community, community_id))
-    policy.require("admin.remove_role", user)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(user, 400)
-    service.remove_facilitator(current_user, user, community)
-    return _done(user, _("They no longer facilitate %(community)s.", community=community.name_in(_locale())))
+    return _confirmed(user, "admin.remove_role",
+                      lambda actor, user: service.remove_facilitator(actor, user, community),
+                      lambda: _("They no longer facilitate %(community)s.", community=community.name_in(_locale())))
 
 
 # --- the audit log and courses --------------------------------------------------------------------------
