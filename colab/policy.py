@@ -35,11 +35,12 @@ class Refusal:
 
 # --- facts about a person, cached for the request -------------------------------------------------
 
-def _cache(name, user, compute):
+def _cache(name, key, compute):
+    """compute(), kept for the rest of the request under (name, key)."""
     if not has_request_context():
         return compute()
     store = g.setdefault("policy_cache", {})
-    key = (name, user.id)
+    key = (name, key)
     if key not in store:
         store[key] = compute()
     return store[key]
@@ -50,14 +51,14 @@ def memberships(user):
     def compute():
         rows = db.session.scalars(db.select(Membership).filter_by(user_id=user.id))
         return {row.community_id: row for row in rows}
-    return _cache("memberships", user, compute) if user.is_authenticated else {}
+    return _cache("memberships", user.id, compute) if user.is_authenticated else {}
 
 
 def focal_regions(user):
     """The ids of the regions the user is a focal point for."""
     def compute():
         return set(db.session.scalars(db.select(FocalPoint.region_id).filter_by(user_id=user.id)))
-    return _cache("focal", user, compute) if user.is_authenticated else set()
+    return _cache("focal", user.id, compute) if user.is_authenticated else set()
 
 
 def forget(user):
@@ -351,13 +352,7 @@ def harassment_routing(reporter_id, region_id, reported_user_id):
             handlers = admins - {reported_user_id}
         return HarassmentRouting(frozenset(handlers), bool(handlers & admins), bool(handlers & focal),
                                  bool(admins & left_out), bool(focal & left_out), fallback)
-    if not has_request_context():
-        return compute()
-    store = g.setdefault("policy_cache", {})
-    key = ("harassment_routing", reporter_id, region_id, reported_user_id)
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return _cache("harassment_routing", (reporter_id, region_id, reported_user_id), compute)
 
 
 def _handles_harassment(user, report):

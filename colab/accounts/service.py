@@ -4,6 +4,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,8 +15,11 @@ from ..extensions import db
 from ..models_base import utcnow
 from .models import REGION_NAMES, PendingSignUp, Region, User, UserSession, hash_password, name_key
 
-# Checked against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method):
+    """A hash to check against when the email is unknown, made once per method so both paths take as long."""
+    return generate_password_hash("not a real password", method=method)
 
 # A session's last-seen time is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -162,7 +166,7 @@ def authenticate(email, password):
     """The user with this email and password, else None (same answer for unknown emails)."""
     user = find_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         return None
     return user if user.check_password(password or "") else None
 
