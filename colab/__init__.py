@@ -87,6 +87,7 @@ def _register_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .certificates.views import bp as certificates_bp
+    from .cohorts import pacing
     from .communities import service as communities
     from .communities import views as community_views
     from .courses import service as courses
@@ -100,6 +101,8 @@ def _register_blueprints(app):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
+    if pacing.locked_modules not in courses.MODULE_LOCK_PROVIDERS:
+        courses.MODULE_LOCK_PROVIDERS.append(pacing.locked_modules)
     site.register_error_pages(app)
     app.register_error_handler(401, lambda error: login_manager.unauthorized())
 

@@ -32,7 +32,7 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def choice_type(choices, name):
+def choice_type(choices, name, length=20):
     """A column type for a StrEnum: stored as its text values, with a CHECK constraint named name."""
-    return Enum(choices, name=name, native_enum=False, create_constraint=True, length=20, validate_strings=True,
+    return Enum(choices, name=name, native_enum=False, create_constraint=True, length=length, validate_strings=True,
                 values_callable=lambda members: [member.value for member in members])

@@ -12,8 +12,9 @@ from flask_login import current_user
 from sqlalchemy import false, or_, true
 
 from .accounts.models import User
+from .cohorts.models import CohortFacilitator
 from .communities.models import Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
-from .courses.models import Enrolment
+from .courses.models import Activity, Enrolment, Lesson
 from .extensions import db
 from .harassment.models import HarassmentReport
 from .models_base import utcnow
@@ -59,6 +60,22 @@ def focal_regions(user):
     def compute():
         return set(db.session.scalars(db.select(FocalPoint.region_id).filter_by(user_id=user.id)))
     return _cache("focal", user.id, compute) if user.is_authenticated else set()
+
+
+def facilitated_cohorts(user):
+    """The ids of the cohorts the user facilitates."""
+    def compute():
+        return set(db.session.scalars(db.select(CohortFacilitator.cohort_id).filter_by(user_id=user.id)))
+    return _cache("cohorts_facilitated", user.id, compute) if user.is_authenticated else set()
+
+
+def learner_cohorts(user):
+    """{course_id: cohort_id} for the courses the user takes within a cohort."""
+    def compute():
+        rows = db.session.execute(db.select(Enrolment.course_id, Enrolment.cohort_id)
+                                  .where(Enrolment.user_id == user.id, Enrolment.cohort_id.is_not(None)))
+        return dict(rows.all())
+    return _cache("cohorts_learning", user.id, compute) if user.is_authenticated else {}
 
 
 def forget(user):
@@ -134,6 +151,8 @@ def _views_community(user, community):
 
 
 def _joins(user, community):
+    if community.archived_at is not None:
+        return Refusal("archived")
     return user.is_authenticated and community.id not in memberships(user)
 
 
@@ -151,6 +170,8 @@ def _writes_in(user, community):
     moderator who is not a member."""
     if not _posts_in(user, community):
         return False
+    if community.archived_at is not None:
+        return Refusal("archived")
     member = membership(user, community)
     if member is None:
         return True
@@ -322,6 +343,73 @@ def _sets_role(user, member):
     if member.user_id == user.id or not _region_lead(user, member.community):
         return False
     return Refusal("state") if member.pending else True
+
+
+def _creates_community(user, region):
+    """Admins anywhere (region None: a cross-regional or thematic community); focal points in their regions.
+    With no target (the blank form): whoever may create one somewhere."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if region is None:
+        return bool(focal_regions(user))
+    return region.id in focal_regions(user)
+
+
+def _manages_community(user, community):
+    """Edit, archive and reopen: admins, and focal points of the community's region."""
+    return _region_lead(user, community)
+
+
+# --- cohorts -------------------------------------------------------------------------------------
+
+def _leads_cohort(user, cohort):
+    """Focal points of the cohort's region and admins run it: dates, pacing, roster, invitations, facilitators."""
+    return _region_lead(user, cohort.community)
+
+
+def _facilitates_cohort(user, cohort):
+    return user.is_authenticated and cohort.id in facilitated_cohorts(user)
+
+
+def _follows_cohort(user, cohort):
+    """Its dashboard: its facilitators, the focal points of its region, admins."""
+    return _facilitates_cohort(user, cohort) or _leads_cohort(user, cohort)
+
+
+def _follows_region(user, region):
+    return user.is_authenticated and (user.is_admin or region.id in focal_regions(user))
+
+
+def _has_dashboards(user, target=None):
+    return user.is_authenticated and (user.is_admin or bool(focal_regions(user)) or bool(facilitated_cohorts(user)))
+
+
+def _in_cohort(user, cohort):
+    """Its learners and its facilitators: the people a learner shares a reflection with."""
+    return user.is_authenticated and (learner_cohorts(user).get(cohort.course_id) == cohort.id
+                                      or _facilitates_cohort(user, cohort))
+
+
+def _response_course_id(response):
+    return db.session.scalar(db.select(Lesson.course_id).join(Activity).where(Activity.id == response.activity_id))
+
+
+def _shares_reflection(user, response):
+    """Its author, about a reflection they wrote, while they take the course within a cohort (target: the
+    Response, whose .shared is its SharedReflection or None). A reflection a facilitator hid stays hidden."""
+    if not user.is_authenticated or response.user_id != user.id or not response.text_source.strip():
+        return False
+    if learner_cohorts(user).get(_response_course_id(response)) is None:
+        return False
+    shared = getattr(response, "shared", None)
+    return Refusal("hidden") if shared is not None and shared.hidden_at is not None else True
+
+
+def _hides_reflection(user, shared):
+    """The cohort's facilitators; never focal points or admins as such, who never read reflections."""
+    return user.is_authenticated and shared.cohort_id in facilitated_cohorts(user)
 
 
 # --- confidential harassment reports -------------------------------------------------------------
@@ -511,7 +599,18 @@ RULES = {
     "community.publish": _publishes_unreviewed,  # posts without waiting for a moderator
     "community.moderate": _moderates,
     "moderation.overview": _moderates_somewhere,  # the list of one's review queues
-    "cohort.create": _region_lead,
+    "community.create": _creates_community,  # target: the Region, or None
+    "community.edit": _manages_community,  # name, description, agreements, kind, region, members-only
+    "community.archive": _manages_community,  # and reopen
+    "cohort.create": _region_lead,  # target: the community
+    "cohort.manage": _leads_cohort,  # dates, pacing, live sessions, roster, facilitators, invitations
+    "cohort.dashboard": _follows_cohort,
+    "cohort.members": _in_cohort,  # read the reflections its learners share with it
+    "dashboard.list": _has_dashboards,
+    "dashboard.region": _follows_region,
+    "dashboard.global": _admin,
+    "reflection.share": _shares_reflection,  # and unshare
+    "reflection.hide": _hides_reflection,  # and restore
     "member.admit": _admits,  # approve or decline a request to join
     "member.mute": _mutes,
     "member.set_role": _sets_role,

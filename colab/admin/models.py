@@ -1,11 +1,12 @@
-"""The secretariat's audit log: every change an admin makes to a person's account or roles."""
+"""The audit log: every change an admin or focal point makes to people, roles, communities and cohorts,
+and every shared reflection a facilitator hides."""
 import enum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Region, User
-from ..communities.models import Community
+from ..communities.models import Cohort, Community
 from ..extensions import db
 from ..models_base import UTCDateTime, choice_type, utcnow
 
@@ -22,6 +23,19 @@ class AdminAct(enum.StrEnum):
     REMOVE_ADMIN = "remove_admin"
     APPOINT_FACILITATOR = "appoint_facilitator"
     REMOVE_FACILITATOR = "remove_facilitator"
+    CREATE_COMMUNITY = "create_community"
+    EDIT_COMMUNITY = "edit_community"
+    ARCHIVE_COMMUNITY = "archive_community"
+    REOPEN_COMMUNITY = "reopen_community"
+    CREATE_COHORT = "create_cohort"
+    EDIT_COHORT = "edit_cohort"
+    APPOINT_COHORT_FACILITATOR = "appoint_cohort_facilitator"
+    REMOVE_COHORT_FACILITATOR = "remove_cohort_facilitator"
+    ADD_LEARNER = "add_learner"
+    REMOVE_LEARNER = "remove_learner"
+    MOVE_LEARNER = "move_learner"
+    HIDE_REFLECTION = "hide_reflection"
+    RESTORE_REFLECTION = "restore_reflection"
 
 
 class AdminAction(db.Model):
@@ -30,11 +44,12 @@ class AdminAction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    action: Mapped[AdminAct] = mapped_column(choice_type(AdminAct, "admin_act"))
+    action: Mapped[AdminAct] = mapped_column(choice_type(AdminAct, "admin_act", length=32))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     subject_label: Mapped[str] = mapped_column(String(60), default="")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
 
@@ -42,3 +57,4 @@ class AdminAction(db.Model):
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
     region: Mapped[Region | None] = relationship()
     community: Mapped[Community | None] = relationship()
+    cohort: Mapped[Cohort | None] = relationship()

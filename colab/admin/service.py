@@ -106,11 +106,13 @@ def facilitated_communities(user):
 
 # --- changing a person's account and roles: each writes one row to the audit log ----------------------------
 
-def log(actor, action, subject, reason="", region=None, community=None):
-    """Write one row of the audit log (subject_label keeps the person's name for after they are gone)."""
-    row = AdminAction(actor_id=actor.id, action=action, subject_id=subject.id, subject_label=subject.display_name,
+def log(actor, action, subject=None, reason="", region=None, community=None, cohort=None):
+    """Write one row of the audit log (subject_label keeps the person's name for after they are gone). The
+    subject is the person acted on, if any; region, community and cohort say where."""
+    row = AdminAction(actor_id=actor.id, action=action, subject_id=subject.id if subject else None,
+                      subject_label=subject.display_name if subject else "",
                       region_id=region.id if region else None, community_id=community.id if community else None,
-                      reason=reason)
+                      cohort_id=cohort.id if cohort else None, reason=reason)
     db.session.add(row)
     db.session.flush()
     return row

@@ -25,6 +25,13 @@ class Role(enum.StrEnum):
     FACILITATOR = "facilitator"
 
 
+class Pacing(enum.StrEnum):
+    """How a cohort moves through its course: each learner at their own pace, or module by module on dates."""
+
+    SELF_PACED = "self-paced"
+    SCHEDULED = "scheduled"
+
+
 class PostStatus(enum.StrEnum):
     VISIBLE = "visible"
     HELD = "held"  # waiting for a moderator (pre-moderation)
@@ -46,6 +53,8 @@ class Community(db.Model):
     members_only: Mapped[bool] = mapped_column(Boolean, default=False)
     premoderate_posts: Mapped[int] = mapped_column(Integer, default=0)  # first N posts of a member held
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # An archived community stays readable to those who could read it, and takes no new posts or members.
+    archived_at = mapped_column(UTCDateTime)
 
     region: Mapped[Region | None] = relationship()
 
@@ -89,7 +98,8 @@ class FocalPoint(db.Model):
 
 
 class Cohort(db.Model):
-    """A run of a course inside a community, with dates."""
+    """A run of a course inside a community: dates, languages, time zone and pacing. Its learners are the
+    enrolments that name it; its facilitators are CohortFacilitator rows (colab/cohorts)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
@@ -97,6 +107,10 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     starts_on = mapped_column(Date, nullable=False)
     ends_on = mapped_column(Date, nullable=False)
+    languages: Mapped[list] = mapped_column(JSON, default=list)  # the locales it runs in, e.g. ["en", "es"]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # where modules open
+    pacing: Mapped[Pacing] = mapped_column(choice_type(Pacing, "cohort_pacing"), default=Pacing.SELF_PACED,
+                                           server_default=Pacing.SELF_PACED.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

@@ -63,6 +63,7 @@ class ModuleSpec:
     title: dict
     summary: dict
     lessons: list  # lesson slugs in order
+    opens_after_days: int | None = None  # scheduled cohorts: days after the start date the module opens
 
 
 @dataclass
@@ -116,6 +117,22 @@ class _Reader:
             self.problem(path, 1 + line_offset, "expected a mapping of fields (key: value)")
             return None
         return data
+
+    def opens_after_days(self, path, raw, mslug, earlier):
+        """A module's default opening day in a scheduled cohort: a whole number of days after the start,
+        never before an earlier module's."""
+        days = raw.get("opens_after_days")
+        if days is None:
+            return None
+        line = self.line_of(raw, "opens_after_days")
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3650:
+            self.problem(path, line, f'module "{mslug}": opens_after_days must be a whole number from 0 to 3650')
+            return None
+        before = [module.opens_after_days for module in earlier if module.opens_after_days is not None]
+        if before and days < max(before):
+            self.problem(path, line, f'module "{mslug}": opens_after_days ({days}) is before an earlier '
+                                     f'module\'s ({max(before)})')
+        return days
 
     def line_of(self, mapping, key, offset=0):
         line = getattr(mapping, "key_lines", {}).get(key) or getattr(mapping, "line", None)
@@ -192,7 +209,8 @@ class _Reader:
                 listed[lslug] = (mslug, line)
             modules.append(ModuleSpec(mslug, self.translated(path, raw, "title"),
                                       self.translated(path, raw, "summary", required=False),
-                                      [s for s in lessons if isinstance(s, str)]))
+                                      [s for s in lessons if isinstance(s, str)],
+                                      self.opens_after_days(path, raw, mslug, modules)))
         course = CourseSpec(slug=folder.name, position=position, modules=modules, lessons={},
                             title=self.translated(path, data, "title"),
                             summary=self.translated(path, data, "summary", required=False))

@@ -39,6 +39,8 @@ class Module(db.Model):
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Scheduled cohorts: the default number of days after a cohort's start on which the module opens.
+    opens_after_days: Mapped[int | None] = mapped_column(Integer)
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list["Lesson"]] = relationship(
@@ -109,7 +111,7 @@ class Activity(db.Model):
 
 
 class Enrolment(db.Model):
-    """A person taking a course."""
+    """A person taking a course, on their own or in one cohort (the cohort's pacing then applies)."""
 
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +121,8 @@ class Enrolment(db.Model):
     completed_at = mapped_column(UTCDateTime)
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
     last_seen_at = mapped_column(UTCDateTime)
+    # The cohort they take it in; "cohort.id" by name, because courses knows nothing of communities.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"), index=True)
 
     course: Mapped[Course] = relationship()
     last_lesson: Mapped[Lesson | None] = relationship()

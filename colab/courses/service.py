@@ -193,3 +193,17 @@ LESSON_LINK_PROVIDERS = []
 
 def lesson_links(user, lesson, locale):
     return [link for provider in LESSON_LINK_PROVIDERS for link in provider(user, lesson, locale)]
+
+
+# Other features may keep modules closed until a date (a scheduled cohort) without courses knowing them:
+# each provider is provider(user, course) -> {module_id: opens_at (UTC)} for the modules not open yet.
+MODULE_LOCK_PROVIDERS = []
+
+
+def locked_modules(user, course):
+    """{module_id: opens_at} for the modules of course the user cannot open yet (the latest date wins)."""
+    locked = {}
+    for provider in MODULE_LOCK_PROVIDERS:
+        for module_id, opens_at in provider(user, course).items():
+            locked[module_id] = max(opens_at, locked.get(module_id, opens_at))
+    return locked

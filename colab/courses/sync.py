@@ -48,6 +48,7 @@ def _sync_modules(course, spec, report):
         if module not in course.modules:
             course.modules.append(module)
         module.position, module.title, module.summary, module.archived = position, mspec.title, mspec.summary, False
+        module.opens_after_days = mspec.opens_after_days
         report.modules += 1
         for lposition, lslug in enumerate(mspec.lessons):
             lesson = lessons.pop(lslug, None) or Lesson(slug=lslug, course=course)
