@@ -16,6 +16,7 @@ from .accounts import service as accounts
 from .accounts.models import UserSession
 from .admin.models import AdminAct, AdminAction
 from .certificates.models import Certificate
+from .cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from .communities.models import Cohort, FocalPoint, Membership, Post, PostRevision, PostStatus, Thread
 from .courses.models import Activity, Enrolment, Lesson, LessonProgress, Response
 from .extensions import db
@@ -38,6 +39,7 @@ def export(user):
         "sessions": _sessions(user),
         "courses": _courses(user),
         "certificates": _certificates(user),
+        "cohorts": _cohorts(user),
         "communities": _communities(user),
         "moderation": _moderation(user),
         "harassment": _harassment(user),
@@ -68,15 +70,26 @@ def _courses(user):
                     .options(joinedload(LessonProgress.lesson).joinedload(Lesson.course)))
     answers = _all(db.select(Response).filter_by(user_id=user.id).options(
         joinedload(Response.activity).joinedload(Activity.lesson).joinedload(Lesson.course)))
+    shared = {row.response_id: row for row in _all(
+        db.select(SharedReflection).join(Response).where(Response.user_id == user.id))}
+    cohort_names = dict(db.session.execute(db.select(Cohort.id, Cohort.name).where(
+        Cohort.id.in_({e.cohort_id for e in enrolled if e.cohort_id}))).all())
+
+    def sharing(response):
+        row = shared.get(response.id)
+        if row is None or (row.shared_at is None and row.hidden_at is None):
+            return None
+        return {"shared_at": iso(row.shared_at), "hidden_by_a_facilitator_at": iso(row.hidden_at)}
     return {
-        "enrolments": [{"course": e.course.slug, "enrolled_at": iso(e.enrolled_at),
-                        "completed_at": iso(e.completed_at), "last_seen_at": iso(e.last_seen_at)}
-                       for e in enrolled],
+        "enrolments": [{"course": e.course.slug, "cohort": cohort_names.get(e.cohort_id),
+                        "enrolled_at": iso(e.enrolled_at), "completed_at": iso(e.completed_at),
+                        "last_seen_at": iso(e.last_seen_at)} for e in enrolled],
         "lessons": [{"course": p.lesson.course.slug, "lesson": p.lesson.slug, "started_at": iso(p.started_at),
                      "last_seen_at": iso(p.last_seen_at), "completed_at": iso(p.completed_at)} for p in progress],
         "responses": [{"course": r.activity.lesson.course.slug, "lesson": r.activity.lesson.slug,
                        "activity": r.activity.slug, "type": r.activity.kind, "reflection": r.text_source or None,
-                       "choice": r.choice, "attempts": r.attempts, "updated_at": iso(r.updated_at)}
+                       "choice": r.choice, "attempts": r.attempts, "updated_at": iso(r.updated_at),
+                       "shared_with_cohort": sharing(r)}
                       for r in answers],
     }
 
@@ -93,6 +106,24 @@ def _certificates(user):
                   "revoke_reason": c.revoke_reason or None} for c in mine],
         "revoked_by_me": [{"course": c.course.slug, "revoked_at": iso(c.revoked_at), "reason": c.revoke_reason}
                           for c in revoked],
+    }
+
+
+def _cohorts(user):
+    """The cohorts they facilitate, the invitations they accepted, and (as a facilitator) the shared
+    reflections they hid, without their authors or text."""
+    facilitated = _all(db.select(CohortFacilitator).filter_by(user_id=user.id)
+                       .options(joinedload(CohortFacilitator.cohort)).order_by(CohortFacilitator.appointed_at))
+    accepted = _all(db.select(Invitation).filter_by(accepted_by_id=user.id).options(joinedload(Invitation.cohort))
+                    .order_by(Invitation.accepted_at))
+    sent = db.session.scalar(db.select(db.func.count()).select_from(Invitation).filter_by(invited_by_id=user.id))
+    hidden = _all(db.select(SharedReflection).filter_by(hidden_by_id=user.id).order_by(SharedReflection.hidden_at))
+    return {
+        "facilitated": [{"cohort": f.cohort.name, "appointed_at": iso(f.appointed_at)} for f in facilitated],
+        "invitations_accepted": [{"cohort": i.cohort.name, "sent_to": i.email, "accepted_at": iso(i.accepted_at)}
+                                 for i in accepted],
+        "invitations_sent": sent,  # a count: the addresses are other people's
+        "reflections_hidden": [{"cohort_id": h.cohort_id, "hidden_at": iso(h.hidden_at)} for h in hidden],
     }
 
 
@@ -205,6 +236,9 @@ def erase(user, remove_posts, keep_thread_titles=False):
     """
     if remove_posts:
         _remove_writing(user, keep_thread_titles)
+    # Invitations to their address (accepted or not) hold it: they go with the account.
+    db.session.execute(db.delete(Invitation).where(
+        (Invitation.accepted_by_id == user.id) | (Invitation.email == user.email)))
     accounts.delete_user(user)
 
 

@@ -13,8 +13,9 @@ from test_accounts import field_error, location, reflect, rows, text
 from colab.accounts.models import User
 from colab.admin.models import AdminAction
 from colab.certificates.models import Certificate
+from colab.cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from colab.communities.models import Cohort, Community, Post, PostRevision, Thread
-from colab.courses.models import Course
+from colab.courses.models import Activity, Course, Response
 from colab.extensions import db
 from colab.harassment.models import HarassmentEntry, HarassmentReport
 from colab.markup import render
@@ -45,6 +46,10 @@ EXPORTED = {
     ("notification", "user_id"): "notifications",
     ("admin_action", "actor_id"): "admin.acts_done",
     ("admin_action", "subject_id"): "admin.acts_about_me",
+    ("cohort_facilitator", "user_id"): "cohorts.facilitated",
+    ("invitation", "accepted_by_id"): "cohorts.invitations_accepted",
+    ("invitation", "invited_by_id"): "cohorts.invitations_sent",
+    ("shared_reflection", "hidden_by_id"): "cohorts.reflections_hidden",
 }
 NOT_EXPORTED = {
     ("harassment_report", "reported_user_id"):
@@ -93,8 +98,22 @@ def everything(app, client, auth, make_user, content, community_kit):
         community = db.session.scalar(db.select(Community).filter_by(slug="circle"))
         course = db.session.scalar(db.select(Course))
         region_id = community.region_id
-        db.session.add(Cohort(community_id=community.id, course_id=course.id, name="My cohort",
-                              starts_on=date(2026, 1, 5), ends_on=date(2026, 3, 5), created_by_id=me_id))
+        cohort = Cohort(community_id=community.id, course_id=course.id, name="My cohort",
+                        starts_on=date(2026, 1, 5), ends_on=date(2026, 3, 5), created_by_id=me_id)
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=me_id))
+        db.session.add(Invitation(cohort_id=cohort.id, email="me@example.org", token_hash="a" * 64,
+                                  status="accepted", accepted_by_id=me_id, accepted_at=utcnow(),
+                                  expires_at=utcnow()))
+        db.session.add(Invitation(cohort_id=cohort.id, email="invitee.private@example.org", token_hash="b" * 64,
+                                  invited_by_id=me_id, expires_at=utcnow()))
+        other_response = Response(user_id=other_id, activity_id=db.session.scalar(db.select(Activity.id)),
+                                  text_source="SECRET SHARED REFLECTION")
+        db.session.add(other_response)
+        db.session.flush()
+        db.session.add(SharedReflection(response_id=other_response.id, cohort_id=cohort.id, hidden_at=utcnow(),
+                                        hidden_by_id=me_id))
         mine = db.session.scalar(db.select(Post).filter_by(author_id=me_id))
         db.session.add(PostRevision(post_id=mine.id, body_source="My first draft", body_html=render("My first draft")))
         theirs = Post(thread_id=thread_id, author_id=other_id, body_source="Their reply",
@@ -155,7 +174,7 @@ def test_export_holds_nothing_private_of_anyone_else(app, client, everything):
     body = text(download(client))
     for secret in ("other.private@example.org", "SECRET REPORT ABOUT ME", "SECRET HANDLER NOTE",
                    "SECRET DISMISSAL", "dismiss", "SECRET-CODE", "SECRET NAME",
-                   "SECRET ADMIN NOTE", "Other Person"):
+                   "SECRET ADMIN NOTE", "Other Person", "SECRET SHARED REFLECTION", "invitee.private"):
         assert secret not in body, secret
     assert "@example.org" not in body.replace("me@example.org", "")
 

@@ -126,6 +126,7 @@ class Enrolment(db.Model):
 
     course: Mapped[Course] = relationship()
     last_lesson: Mapped[Lesson | None] = relationship()
+    user = relationship("User")  # by name: the accounts package sits beside courses, not below it
 
 
 class LessonProgress(db.Model):
