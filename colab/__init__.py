@@ -87,17 +87,21 @@ def _register_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .certificates.views import bp as certificates_bp
-    from .cohorts import pacing
+    from .cohorts import invitation_views, pacing, reflection_views
+    from .cohorts import views as cohort_views
+    from .communities import manage_views
     from .communities import service as communities
     from .communities import views as community_views
     from .courses import service as courses
     from .courses.views import bp as courses_bp
+    from .dashboards import views as dashboard_views
     from .harassment import views as harassment_views
     from .moderation import views as moderation_views
     from .notifications.views import bp as notifications_bp
 
     for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,
-                      harassment_views.bp, notifications_bp, certificates_bp):
+                      harassment_views.bp, notifications_bp, certificates_bp, cohort_views.bp, invitation_views.bp,
+                      reflection_views.bp, dashboard_views.bp, manage_views.bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
