@@ -87,7 +87,7 @@ def _register_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .certificates.views import bp as certificates_bp
-    from .cohorts import invitation_views, pacing, reflection_views
+    from .cohorts import invitation_views, pacing, reflection_views, reflections
     from .cohorts import views as cohort_views
     from .communities import manage_views
     from .communities import service as communities
@@ -107,6 +107,8 @@ def _register_blueprints(app):
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
     if pacing.locked_modules not in courses.MODULE_LOCK_PROVIDERS:
         courses.MODULE_LOCK_PROVIDERS.append(pacing.locked_modules)
+    if reflections.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
+        courses.LESSON_PANEL_PROVIDERS.append(reflections.lesson_panels)
     site.register_error_pages(app)
     app.register_error_handler(401, lambda error: login_manager.unauthorized())
 

@@ -37,7 +37,9 @@ DEFAULTS = {
     "POST_EDIT_RATE_LIMIT": "30 per hour;5 per minute",
     "REPORT_RATE_LIMIT": "10 per hour",  # reports of posts
     "HARASSMENT_RATE_LIMIT": "10 per hour",  # harassment reports filed, and information added
-    "MAX_CONTENT_LENGTH": 512 * 1024,  # the largest form a person can send (no uploads yet)
+    "INVITATION_SEND_RATE_LIMIT": "30 per hour;200 per day",  # per account: invite, send a list, resend
+    "INVITATION_ACCEPT_RATE_LIMIT": "10 per minute;50 per hour",  # accepting an invitation, per account or address
+    "MAX_CONTENT_LENGTH": 512 * 1024,  # the largest request: a form, or a CSV list of 2,000 invitations
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "HSTS_SECONDS": 365 * 24 * 3600,  # sent with HTTPS-only cookies; 0 turns it off
     "QUICK_EXIT_URL": "https://www.wikipedia.org/",  # where "Leave quickly" goes: a neutral site
@@ -50,6 +52,8 @@ DEFAULTS = {
     "PER_PAGE": 50,
     "POSTS_PER_PAGE": 30,
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
+    "INVITATION_DAYS": 14,  # an invitation link works this many days after it is sent
+    "INVITATION_MAX_ROWS": 2000,  # the most rows a CSV list of invitations may have
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files; gzip for older phones
     "COMPRESS_MIN_SIZE": 500,

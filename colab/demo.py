@@ -1,11 +1,18 @@
 """Demo accounts for trying Co-Lab locally; the README lists their credentials."""
-from datetime import date
+import hashlib
+import secrets
+from datetime import timedelta
 
 from .accounts import service as accounts
+from .cohorts import service as cohorts
+from .cohorts.models import Invitation, SharedReflection
 from .communities import service as communities
+from .communities.models import Pacing
 from .courses import service as courses
+from .courses.models import LessonProgress
 from .demo_dialogues import DIALOGUES
 from .extensions import db
+from .models_base import utcnow
 
 DEMO_PASSWORD = "together-for-change"
 DEMO_USERS = [
@@ -17,6 +24,17 @@ DEMO_USERS = [
     ("admin@colab.example", "Ingrid S.", "en", "Europe/Amsterdam", "europe", True),
 ]
 LEARNERS = ("learner@colab.example", "aprendiz@colab.example")
+# The scheduled cohort's other learners (they sign in with the same password): how many lessons each has
+# done and how many days ago they were last active, so the focal point's dashboard shows a real spread.
+COHORT_LEARNERS = [
+    ("kofi@colab.example", "Kofi A.", "Africa/Accra", 9, 1),
+    ("thandi@colab.example", "Thandi Z.", "Africa/Johannesburg", 7, 2),
+    ("moses@colab.example", "Moses O.", "Africa/Kampala", 4, 12),
+    ("aisha@colab.example", "Aisha B.", "Africa/Lagos", 2, 20),
+    ("jean@colab.example", "Jean-Paul R.", "Africa/Kigali", 0, None),
+]
+SHARED_REFLECTION = ("I grew up being told that a man decides for his family. Writing it down, I can see how "
+                     "often I still decide for my team without asking them.")
 
 REGIONAL = {
     "africa": ("Africa", "África"), "asia": ("Asia", "Asia"), "caribbean": ("Caribbean", "Caribe"),
@@ -83,10 +101,53 @@ def _load_communities(users, regions, course):
         communities.join(users[email], created[home])
         communities.join(users[email], created["dialogues"])
     if course is not None:
-        communities.create_cohort(created["africa"], course, "PPF Africa 2027", date(2027, 2, 1),
-                                  date(2027, 5, 31), focal)
+        _load_cohorts(users, created, course, facilitator, focal)
     for locale, home in (("en", "dialogues"), ("es", "latin-america")):
         for dialogue in DIALOGUES[locale]:
             communities.create_thread(facilitator, created[home], dialogue["title"], dialogue["first_post"],
                                       framing=dialogue["framing"], content_note=dialogue["content_note"],
                                       dialogue=True)
+
+
+def _load_cohorts(users, created, course, facilitator, focal):
+    """A scheduled cohort in Africa five weeks in (three modules open, the fourth opens next week) with learners
+    at different points, two invitations waiting and a shared reflection; a self-paced Spanish cohort."""
+    today = utcnow().date()
+    africa = cohorts.create_cohort(focal, created["africa"], course, "PPF Africa · cohort 1", today - timedelta(days=35),
+                                   today + timedelta(days=60), ["en"], "Africa/Nairobi", Pacing.SCHEDULED)
+    latin = cohorts.create_cohort(focal, created["latin-america"], course, "PPF América Latina · autoaprendizaje",
+                                  today - timedelta(days=10), today + timedelta(days=120), ["es"], "America/Bogota",
+                                  Pacing.SELF_PACED)
+    cohorts.add_facilitator(facilitator, africa)
+    cohorts.add_facilitator(facilitator, latin)
+    cohorts.join_cohort(users["learner@colab.example"], africa)
+    cohorts.join_cohort(users["aprendiz@colab.example"], latin)
+    lessons = courses.outline(course).lessons
+    for email, name, timezone, done, days_ago in COHORT_LEARNERS:
+        learner = accounts.create_user(email, name, DEMO_PASSWORD, "en", timezone, created["africa"].region_id)
+        cohorts.join_cohort(learner, africa)
+        done = min(done, len(lessons))
+        for number, lesson in enumerate(lessons[:done]):
+            seen = utcnow() - timedelta(days=days_ago + (done - number))
+            db.session.add(LessonProgress(user_id=learner.id, lesson_id=lesson.id, started_at=seen,
+                                          last_seen_at=seen, completed_at=seen))
+        if done:
+            enrolment = courses.enrolment_for(learner, course)
+            enrolment.last_lesson_id, enrolment.last_seen_at = lessons[done - 1].id, utcnow() - timedelta(days=days_ago)
+    _share_a_reflection(accounts.find_by_email(COHORT_LEARNERS[0][0]), lessons, africa)
+    for address, language in (("invited.one@example.org", "en"), ("invitada.dos@example.org", "es")):
+        # Waiting invitations whose links nobody has (only the hash is kept), for the dashboard's funnel.
+        db.session.add(Invitation(cohort_id=africa.id, email=address, locale=language,
+                                  token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                                  invited_by_id=focal.id, expires_at=utcnow() + timedelta(days=14)))
+    db.session.flush()
+
+
+def _share_a_reflection(learner, lessons, cohort):
+    """The first reflection prompt of the course, answered by a learner and shared with their cohort."""
+    for lesson in lessons:
+        prompt = next((a for a in lesson.activities if a.kind == "reflection" and not a.archived), None)
+        if prompt is not None:
+            response = courses.save_reflection(learner, prompt, SHARED_REFLECTION)
+            db.session.add(SharedReflection(response_id=response.id, cohort_id=cohort.id, shared_at=utcnow()))
+            return

@@ -1,4 +1,5 @@
 """Outgoing mail: SMTP when MAIL_SERVER is set, else a file per message in instance/outbox/."""
+import secrets
 import smtplib
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,5 +26,5 @@ def send(to, subject, body):
     outbox = Path(current_app.instance_path) / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-    (outbox / f"{stamp}.eml").write_bytes(bytes(message))
+    (outbox / f"{stamp}-{secrets.token_hex(4)}.eml").write_bytes(bytes(message))  # never overwrite another
     current_app.logger.info("Mail to %s written to %s", to, outbox)

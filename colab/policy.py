@@ -13,7 +13,7 @@ from sqlalchemy import false, or_, true
 
 from .accounts.models import User
 from .cohorts.models import CohortFacilitator
-from .communities.models import Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
+from .communities.models import Cohort, Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
 from .courses.models import Activity, Enrolment, Lesson
 from .extensions import db
 from .harassment.models import HarassmentReport
@@ -67,6 +67,14 @@ def facilitated_cohorts(user):
     def compute():
         return set(db.session.scalars(db.select(CohortFacilitator.cohort_id).filter_by(user_id=user.id)))
     return _cache("cohorts_facilitated", user.id, compute) if user.is_authenticated else set()
+
+
+def cohort_communities(user):
+    """The ids of the communities in which the user facilitates a cohort."""
+    def compute():
+        return set(db.session.scalars(db.select(Cohort.community_id).join(CohortFacilitator)
+                                      .where(CohortFacilitator.user_id == user.id)))
+    return _cache("cohort_communities", user.id, compute) if user.is_authenticated else set()
 
 
 def learner_cohorts(user):
@@ -123,18 +131,38 @@ def _moderates(user, community):
     return member is not None and member.role == Role.FACILITATOR
 
 
-def moderator_ids(community):
+def _cohort_moderator(user, thread):
+    """Whether the thread is in the space of a cohort the user facilitates."""
+    return user.is_authenticated and thread.cohort_id is not None and thread.cohort_id in facilitated_cohorts(user)
+
+
+def _moderates_thread(user, thread):
+    """The community's moderators; for a cohort's thread, that cohort's facilitators too (and nothing else of the
+    community: muting, roles, pre-moderation and the audit log stay with community.moderate)."""
+    return _moderates(user, thread.community) or _cohort_moderator(user, thread)
+
+
+def _moderates_some(user, community):
+    """Moderates something here: the whole community, or the space of one of its cohorts (the moderation pages
+    let them in; the rule of each act decides it)."""
+    return _moderates(user, community) or (user.is_authenticated and community.id in cohort_communities(user))
+
+
+def moderator_ids(community, thread=None):
     """SQL twin of community.moderate, admins aside (they see every queue): facilitators and the region's focal
-    points."""
+    points; with a cohort's thread, twin of thread.moderate: that cohort's facilitators too."""
     ids = set(db.session.scalars(db.select(Membership.user_id).filter_by(
         community_id=community.id, role=Role.FACILITATOR, pending=False)))
     if community.region_id:
         ids |= set(db.session.scalars(db.select(FocalPoint.user_id).filter_by(region_id=community.region_id)))
+    if thread is not None and thread.cohort_id is not None:
+        ids |= set(db.session.scalars(db.select(CohortFacilitator.user_id).filter_by(cohort_id=thread.cohort_id)))
     return ids
 
 
 def _moderates_somewhere(user, target=None):
-    return user.is_authenticated and (user.is_admin or bool(focal_regions(user)) or bool(_facilitated(user)))
+    return user.is_authenticated and (user.is_admin or bool(focal_regions(user)) or bool(_facilitated(user))
+                                      or bool(facilitated_cohorts(user)))
 
 
 def moderated_communities(user):
@@ -144,6 +172,13 @@ def moderated_communities(user):
     if user.is_admin:
         return true()
     return or_(Community.region_id.in_(sorted(focal_regions(user))), Community.id.in_(_facilitated(user)))
+
+
+def partly_moderated_communities(user):
+    """SQL twin of community.moderate_some over Community rows: those moderated, and those of the user's cohorts."""
+    if not user.is_authenticated or user.is_admin:
+        return moderated_communities(user)
+    return or_(moderated_communities(user), Community.id.in_(sorted(cohort_communities(user))))
 
 
 def _views_community(user, community):
@@ -186,6 +221,13 @@ def _frames_dialogue(user, community):
     return _writes_in(user, community) if _moderates(user, community) else False
 
 
+def _frames_cohort_dialogue(user, cohort):
+    """Open a dialogue in a cohort's space: the community's moderators and the cohort's facilitators."""
+    if not (_moderates(user, cohort.community) or _facilitates_cohort(user, cohort)):
+        return False
+    return _writes_in(user, cohort.community)
+
+
 def _publishes_unreviewed(user, community):
     """Pre-moderation holds new members only: moderators and members with premoderate_posts visible posts here
     publish without review."""
@@ -197,12 +239,17 @@ def _publishes_unreviewed(user, community):
     return visible >= community.premoderate_posts
 
 
+def _publishes_in_thread(user, thread):
+    """Posts here without waiting for a moderator: the thread's moderators, else as community.publish says."""
+    return _moderates_thread(user, thread) or _publishes_unreviewed(user, thread.community)
+
+
 def _views_thread(user, thread):
-    """The community's viewers; a thread whose opening post waits for a moderator: its author and moderators."""
-    community = thread.community
-    if not _views_community(user, community):
+    """The community's viewers; a thread whose opening post waits for a moderator: its author and the thread's
+    moderators."""
+    if not _views_community(user, thread.community):
         return False
-    return not thread.held or _authored(user, thread) or _moderates(user, community)
+    return not thread.held or _authored(user, thread) or _moderates_thread(user, thread)
 
 
 def visible_threads(user, community):
@@ -211,7 +258,8 @@ def visible_threads(user, community):
         return true()
     if not user.is_authenticated:
         return Thread.held.is_(False)
-    return or_(Thread.held.is_(False), Thread.author_id == user.id)
+    return or_(Thread.held.is_(False), Thread.author_id == user.id,
+               Thread.cohort_id.in_(sorted(facilitated_cohorts(user))))
 
 
 def _slow_mode_wait(user, thread):
@@ -232,7 +280,7 @@ def _replies_to(user, thread):
     writes = _writes_in(user, thread.community)
     if writes is False:
         return False
-    moderator = _moderates(user, thread.community)
+    moderator = _moderates_thread(user, thread)
     if thread.locked and not moderator:
         return Refusal("locked")
     if not writes:
@@ -251,13 +299,13 @@ def _reads_post(user, post):
         return False
     if post.status == PostStatus.VISIBLE or (post.status == PostStatus.HELD and _authored(user, post)):
         return True
-    return _moderates(user, post.thread.community)
+    return _moderates_thread(user, post.thread)
 
 
 def listed_posts(user, thread):
     """SQL twin of post.read for a thread's list: held posts show to their author and moderators only (hidden and
     deleted ones are listed as a line that says so)."""
-    if _moderates(user, thread.community):
+    if _moderates_thread(user, thread):
         return true()
     if not user.is_authenticated:
         return Post.status != PostStatus.HELD
@@ -288,11 +336,11 @@ def _reports_post(user, post):
 
 
 def _reviews_post(user, post):
-    """Moderators of the community; nobody reviews their own post except those above its facilitators."""
-    community = post.thread.community
-    if not _moderates(user, community):
+    """Moderators of the thread (the community's, and a cohort thread's cohort facilitators); nobody reviews their
+    own post except those above its facilitators."""
+    if not _moderates_thread(user, post.thread):
         return False
-    return not _authored(user, post) or _region_lead(user, community)
+    return not _authored(user, post) or _region_lead(user, post.thread.community)
 
 
 def reviewable_posts(user):
@@ -303,7 +351,9 @@ def reviewable_posts(user):
         return true()
     led = Thread.community_id.in_(db.select(Community.id).where(Community.region_id.in_(sorted(focal_regions(user)))))
     others = or_(Post.author_id.is_(None), Post.author_id != user.id)
-    return or_(led, Thread.community_id.in_(_facilitated(user)) & others)
+    facilitated = or_(Thread.community_id.in_(_facilitated(user)),
+                      Thread.cohort_id.in_(sorted(facilitated_cohorts(user))))
+    return or_(led, facilitated & others)
 
 
 # What a moderator may do to a post, by the post's status.
@@ -380,6 +430,25 @@ def _follows_cohort(user, cohort):
 
 def _follows_region(user, region):
     return user.is_authenticated and (user.is_admin or region.id in focal_regions(user))
+
+
+def followed_cohorts(user):
+    """SQL twin of cohort.dashboard (and of cohort.manage, which it includes) over Cohort joined to Community."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    return or_(Community.region_id.in_(sorted(focal_regions(user))), Cohort.id.in_(sorted(facilitated_cohorts(user))))
+
+
+def _accepts_invitation(user, invitation):
+    """Whoever holds the link, signed in and not suspended, while it is pending and not expired."""
+    if not user.is_authenticated:
+        return False
+    if user.suspended:
+        return Refusal("suspended")
+    usable = invitation.status == "pending" and invitation.expires_at > utcnow()
+    return True if usable else Refusal("state")
 
 
 def _has_dashboards(user, target=None):
@@ -607,6 +676,8 @@ RULES = {
     "cohort.dashboard": _follows_cohort,
     "cohort.members": _in_cohort,  # read the reflections its learners share with it
     "dashboard.list": _has_dashboards,
+    "cohort.list": _has_dashboards,  # the cohorts one runs or facilitates
+    "invitation.accept": _accepts_invitation,
     "dashboard.region": _follows_region,
     "dashboard.global": _admin,
     "reflection.share": _shares_reflection,  # and unshare
@@ -623,7 +694,7 @@ RULES = {
     "post.edit": _edits_post,
     "post.delete": _deletes_post,
     "post.report": _reports_post,
-    "post.history": lambda user, post: _moderates(user, post.thread.community),
+    "post.history": lambda user, post: _moderates_thread(user, post.thread),
     "post.review": _reviews_post,
     **{f"post.{act}": _acts_on_post(statuses) for act, statuses in POST_ACTS.items()},
     "notification.list": _signed_in,
@@ -639,6 +710,11 @@ RULES = {
     "certificate.verify": _verifies_certificate,
     "certificate.manage": _admin,  # the admin's page for one certificate
     "certificate.revoke": _revokes_certificate,
+    # a cohort's facilitators moderate its discussion space (issue 8)
+    "community.moderate_some": _moderates_some,  # the whole community or a cohort's space: the moderation pages
+    "cohort.frame": _frames_cohort_dialogue,  # open a dialogue thread in the cohort's space (target: the Cohort)
+    "thread.moderate": _moderates_thread,  # lock, unlock, pin, unpin, slow mode
+    "thread.publish": _publishes_in_thread,  # post here without waiting for a moderator
 }
 
 

@@ -15,7 +15,10 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 def home():
     enrolments = courses.enrolments(current_user) if current_user.is_authenticated else []
-    return render_template("site/home.html", enrolments=enrolments, courses=courses.catalogue())
+    # Where "Continue" leads in each course: never into a module that has not opened yet.
+    resume = {enrolment.id: courses.outline(enrolment.course, current_user).resume(enrolment)
+              for enrolment in enrolments}
+    return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue())
 
 
 @bp.post("/language")

@@ -43,7 +43,8 @@ def test_stored_attacks_come_out_harmless_on_every_page(app, client, content, ma
     client.post("/courses/listening-basics/why-listen/activities/last-time-heard",
                 data={"a-last-time-heard-text": attack})
     client.post(f"{base}/cohorts/new", data={"name": f"Cohort {attack}"[:120], "course": "1",
-                                             "starts_on": "2030-01-01", "ends_on": "2030-02-01"})
+                                             "starts_on": "2030-01-01", "ends_on": "2030-02-01",
+                                             "languages": "en", "timezone": "UTC", "pacing": "scheduled"})
 
     auth.sign_out()
     auth.sign_in(reader_email)

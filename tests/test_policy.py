@@ -31,7 +31,8 @@ ROUTES = [
     ("GET", "/admin/users/999999", 302, 403, 404),
     *[("POST", f"/admin/users/999999/{action}", 302, 403, 404)
       for action in ("suspend", "reactivate", "delete", "admin", "admin/remove", "focal-points",
-                     "focal-points/1/remove", "facilitator", "facilitator/1/remove")],
+                     "focal-points/1/remove", "facilitator", "facilitator/1/remove",
+                     "cohort-facilitator", "cohort-facilitator/1/remove")],
     ("GET", "/sign-in", 200, 302, 302),
     ("GET", "/sign-up", 200, 302, 302),
     # writes sent empty: strangers go to sign in, others see the form's errors

@@ -6,6 +6,7 @@ from flask_login import AnonymousUserMixin
 
 from colab import policy
 from colab.accounts.models import Region, User
+from colab.cohorts import service as cohorts
 from colab.communities import service
 from colab.communities.models import Membership, Post
 from colab.courses.models import Course
@@ -69,9 +70,13 @@ ROUTES = [
     ("report own post", "GET", OWN_POST + "/report", {}, "302 200 403 200 200 200 200", HIDDEN),
     ("edit history", "GET", OWN_POST + "/history", {}, MODERATORS_200, HIDDEN),
     ("cohort form", "GET", "/communities/{slug}/cohorts/new", {}, REGION_LEADS_200, SAME),
-    ("create a cohort", "POST", "/communities/{slug}/cohorts/new",
-     {"name": "Spring circle", "course": "{course}", "starts_on": "2030-03-01", "ends_on": "2030-05-01"},
-     REGION_LEADS_302, SAME),
+    *[(f"create a {pacing} cohort", "POST", "/communities/{slug}/cohorts/new",
+       {"name": "Spring circle", "course": "{course}", "starts_on": "2030-03-01", "ends_on": "2030-05-01",
+        "languages": "en", "timezone": "Africa/Lagos", "pacing": pacing}, REGION_LEADS_302, SAME)
+      for pacing in ("self-paced", "scheduled")],
+    ("create a cohort without a language", "POST", "/communities/{slug}/cohorts/new",
+     {"name": "Spring circle", "course": "{course}", "starts_on": "2030-03-01", "ends_on": "2030-05-01",
+      "timezone": "UTC", "pacing": "scheduled"}, "302 403 403 403 400 403 400", SAME),
     ("cohort", "GET", "/communities/{slug}/cohorts/{cohort}/", {}, SIGNED_IN_200, HIDDEN),
     ("lesson discussion", "GET", "/communities/{slug}/cohorts/{cohort}/lessons/why-listen", {}, SIGNED_IN_302,
      HIDDEN),
@@ -174,8 +179,8 @@ def build_world(app, ids, role, members_only, n):
         post1 = db.session.scalar(db.select(Post.id).filter_by(thread_id=thread.id))
         post2 = service.add_post(user("other"), thread, f"{THREAD_SECRET} second post")
         course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-        cohort = service.create_cohort(community, course, f"{THREAD_SECRET} cohort", date(2030, 1, 1),
-                                       date(2030, 3, 1), user("secretariat"))
+        cohort = cohorts.create_cohort(user("secretariat"), community, course, f"{THREAD_SECRET} cohort",
+                                       date(2030, 1, 1), date(2030, 3, 1), ["en"], "UTC", "scheduled")
         report = harassment.create(user("member"), africa, "post", REPORT_SECRET, reported_user_id=ids["other"],
                                    post=post2)
         harassment.add_note(user("secretariat"), report, NOTE_SECRET)

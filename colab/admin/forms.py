@@ -50,3 +50,7 @@ class RegionForm(FlaskForm):
 
 class CommunityForm(FlaskForm):
     community = SelectField(_l("Community"), validators=[DataRequired(_l("Choose a community."))])
+
+
+class CohortForm(FlaskForm):
+    cohort = SelectField(_l("Cohort"), validators=[DataRequired(_l("Choose a cohort."))])

@@ -205,7 +205,7 @@ def remove_facilitator(actor, user, community):
 def audit_page(page, per_page):
     """One page of the audit log, newest first."""
     query = (db.select(AdminAction).options(joinedload(AdminAction.actor), joinedload(AdminAction.region),
-                                            joinedload(AdminAction.community))
+                                            joinedload(AdminAction.community), joinedload(AdminAction.cohort))
              .order_by(AdminAction.created_at.desc(), AdminAction.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

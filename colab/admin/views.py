@@ -7,11 +7,12 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import policy
 from ..accounts.models import Region, User
+from ..cohorts import service as cohorts
 from ..communities.models import Community
 from ..extensions import db
 from ..urls import or_404, page_arg
 from . import service
-from .forms import CommunityForm, ConfirmForm, DeleteForm, PeopleFilterForm, RegionForm, SuspendForm
+from .forms import CohortForm, CommunityForm, ConfirmForm, DeleteForm, PeopleFilterForm, RegionForm, SuspendForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,8 +52,11 @@ def _person_page(user, status=200, **forms):
     community_form = forms.get("community_form") or CommunityForm()
     community_form.community.choices = [SelectChoice("", _("Choose a community"))] + [
         SelectChoice(str(c.id), c.name_in(_locale())) for c in service.communities()]
+    cohort_form = forms.get("cohort_form") or CohortForm()
+    cohort_form.cohort.choices = [SelectChoice("", _("Choose a cohort"))] + _cohort_choices()
     return render_template("admin/person.html", person=user, roles=service.roles_of([user])[user.id],
-                           facilitated=service.facilitated_communities(user),
+                           facilitated=service.facilitated_communities(user), cohort_form=cohort_form,
+                           facilitated_cohorts=cohorts.facilitated_by(user),
                            refused=policy.refusal("admin.delete", user), region_form=region_form,
                            community_form=community_form, suspend_form=forms.get("suspend_form") or SuspendForm(),
                            delete_form=forms.get("delete_form") or DeleteForm(), confirm_form=ConfirmForm()), status
@@ -60,6 +64,11 @@ def _person_page(user, status=200, **forms):
 
 def _locale():
     return str(get_locale())
+
+
+def _cohort_choices():
+    return [SelectChoice(str(c.id), f"{c.name} · {c.course.title_in(_locale())} · {c.community.name_in(_locale())}")
+            for c in cohorts.every_cohort()]
 
 
 def _done(user, message):
@@ -163,6 +172,34 @@ def remove_facilitator(user_id, community_id):
     return _confirmed(user, "admin.remove_role",
                       lambda actor, user: service.remove_facilitator(actor, user, community),
                       lambda: _("They no longer facilitate %(community)s.", community=community.name_in(_locale())))
+
+
+@bp.post("/users/<int:user_id>/cohort-facilitator")
+def appoint_cohort_facilitator(user_id):
+    user = _person(user_id)
+    policy.require("admin.appoint", user)
+    form = CohortForm()
+    form.cohort.choices = _cohort_choices()
+    if not form.validate_on_submit():
+        return _person_page(user, 400, cohort_form=form)
+    cohort = cohorts.find_cohort(int(form.cohort.data))
+    cohorts.appoint_facilitator(current_user, cohort, user)
+    return _done(user, _("They facilitate the cohort %(cohort)s.", cohort=cohort.name))
+
+
+@bp.post("/users/<int:user_id>/cohort-facilitator/<int:cohort_id>/remove")
+def remove_cohort_facilitator(user_id, cohort_id):
+    user, cohort = _person(user_id), or_404(cohorts.find_cohort(cohort_id))
+    policy.require("admin.remove_role", user)
+    if not ConfirmForm().validate_on_submit():
+        return _person_page(user, 400)
+    try:
+        cohorts.dismiss_facilitator(current_user, cohort, user)
+    except policy.Refused:
+        db.session.rollback()
+        flash(_("Nothing was changed: the account is suspended. Reactivate it first."), "error")
+        return redirect(url_for("admin.person", user_id=user.id))
+    return _done(user, _("They no longer facilitate the cohort %(cohort)s.", cohort=cohort.name))
 
 
 # --- the audit log and courses --------------------------------------------------------------------------

@@ -79,13 +79,17 @@ def set_dates(cohort, overrides):
 
 def locked_modules(user, course):
     """{module_id: opens_at (UTC)} for the modules of course that have not opened yet for user: only a learner
-    of a scheduled cohort waits. Registered with courses.service.MODULE_OPENING_PROVIDERS."""
+    of a scheduled cohort waits, and only until the cohort ends (then everything is open, whatever a module's
+    date). Registered with courses.service.MODULE_LOCK_PROVIDERS."""
     if not user.is_authenticated:
         return {}
     enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
     if enrolment is None or enrolment.cohort_id is None:
         return {}
     cohort = db.session.get(Cohort, enrolment.cohort_id)
+    ended = local_midnight(cohort.ends_on + timedelta(days=1), cohort.timezone) <= utcnow()
+    if cohort.pacing != Pacing.SCHEDULED or ended:
+        return {}
     return {opening.module.id: opening.opens_at for opening in plan(cohort) if not opening.is_open}
 
 

@@ -2,8 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..cohorts.forms import CohortSettingsForm
 
 MAX_POST = 20000
 
@@ -32,15 +34,10 @@ class DialogueForm(ThreadForm):
     body = TextAreaField(_l("First message (optional)"), validators=[Optional(), Length(max=MAX_POST)])
 
 
-class CohortForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the cohort a name.")), Length(3, 120)])
-    course = SelectField(_l("Course"), coerce=int)
-    starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter a valid date."))])
-    ends_on = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter a valid date."))])
+class CohortForm(CohortSettingsForm):
+    """A new cohort: its course, then the settings its leads can change later."""
 
-    def validate_ends_on(self, field):
-        if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValidationError(_l("The end date must be on or after the start date."))
+    course = SelectField(_l("Course"), coerce=int)
 
 
 def _wtforms_messages():

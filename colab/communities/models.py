@@ -49,6 +49,7 @@ class Community(db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     name: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
+    agreements_source: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # {locale: Markdown}
     agreements_html: Mapped[dict] = mapped_column(HTMLInJSON(by_locale=True), default=dict)  # {locale: html}
     members_only: Mapped[bool] = mapped_column(Boolean, default=False)
     premoderate_posts: Mapped[int] = mapped_column(Integer, default=0)  # first N posts of a member held

@@ -2,6 +2,7 @@
 import re
 
 from flask_babel import gettext as _
+from sqlalchemy import and_
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import policy
@@ -33,6 +34,7 @@ def create_community(slug, kind, name, description, region_id=None, members_only
     agreements = agreements or DEFAULT_AGREEMENTS
     community = Community(slug=slug, kind=kind, name=name, description=description, region_id=region_id,
                           members_only=members_only,
+                          agreements_source=dict(agreements),
                           agreements_html={code: render(text) for code, text in agreements.items()})
     db.session.add(community)
     db.session.flush()
@@ -115,14 +117,6 @@ def staff_roles(community):
 
 # --- cohorts ------------------------------------------------------------------------------------------
 
-def create_cohort(community, course, name, starts_on, ends_on, created_by):
-    cohort = Cohort(community=community, course=course, name=name.strip(), starts_on=starts_on,
-                    ends_on=ends_on, created_by_id=created_by.id)
-    db.session.add(cohort)
-    db.session.flush()
-    return cohort
-
-
 def find_cohort(community, cohort_id):
     return db.session.scalar(db.select(Cohort).filter_by(id=cohort_id, community_id=community.id))
 
@@ -156,11 +150,13 @@ def cohorts_for_lesson(user, lesson):
 # --- threads and posts -------------------------------------------------------------------------------
 
 def threads_page(community, page, per_page, viewer, cohort=None):
-    """Threads the viewer may see (policy "thread.view"), pinned first."""
+    """Threads the viewer may see (policy "thread.view"), pinned first. A cohort's thread is pinned in its
+    cohort's space only (its facilitators pin there), not at the top of the whole community."""
+    pinned = Thread.pinned if cohort is not None else and_(Thread.pinned, Thread.cohort_id.is_(None))
     query = (db.select(Thread).filter_by(community_id=community.id)
              .where(policy.visible_threads(viewer, community))
              .options(joinedload(Thread.author), joinedload(Thread.cohort))
-             .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
+             .order_by(pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
     if cohort is not None:
         query = query.filter_by(cohort_id=cohort.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -168,8 +164,12 @@ def threads_page(community, page, per_page, viewer, cohort=None):
 
 def create_thread(user, community, title, body, framing="", content_note="", dialogue=False, cohort=None):
     """Open a thread with its first post; dialogue threads carry framing text and a content note. A thread whose
-    first post is held waits with it: only its author and moderators see it until a moderator approves."""
-    policy.ensure("thread.frame" if dialogue else "thread.create", community, user)
+    first post is held waits with it: only its author and moderators see it until a moderator approves. A dialogue
+    in a cohort's space may be opened by the cohort's facilitators too (policy "cohort.frame")."""
+    if dialogue and cohort is not None:
+        policy.ensure("cohort.frame", cohort, user)
+    else:
+        policy.ensure("thread.frame" if dialogue else "thread.create", community, user)
     thread = Thread(community=community, cohort=cohort, author_id=user.id, title=title.strip(),
                     is_dialogue=dialogue, framing_source=framing, framing_html=render(framing),
                     content_note=content_note.strip())
@@ -186,7 +186,7 @@ def add_post(user, thread, body, reply_to=None):
     policy.ensure("thread.reply", thread, user)
     if reply_to is not None and (reply_to.thread_id != thread.id or not policy.can("post.read", reply_to, user=user)):
         reply_to = None
-    held = not policy.can("community.publish", thread.community, user=user)
+    held = not policy.can("thread.publish", thread, user=user)
     post = Post(thread=thread, author_id=user.id, body_source=body, body_html=render(body),
                 reply_to=reply_to, status=PostStatus.HELD if held else PostStatus.VISIBLE)
     db.session.add(post)
@@ -217,10 +217,10 @@ def publish(post):
 
 
 def alert_reviewers(post, kind, exclude=None):
-    """Tell the community's moderators that a post needs review ("post_held", "post_reported"): one alert per
-    moderator per post until someone reviews it."""
+    """Tell the post's moderators (the community's, and a cohort thread's cohort facilitators) that it needs review
+    ("post_held", "post_reported"): one alert per moderator per post until someone reviews it."""
     told = notifications.told_about(post, notifications.REVIEW_KINDS)
-    for user_id in policy.moderator_ids(post.thread.community) - told - {exclude}:
+    for user_id in policy.moderator_ids(post.thread.community, post.thread) - told - {exclude}:
         notify(user_id, kind, thread=post.thread, post=post)
 
 

@@ -9,8 +9,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..cohorts import pacing
+from ..cohorts import service as cohorts
 from ..courses import service as courses
 from ..extensions import db, limiter
+from ..i18n import is_timezone
 from ..moderation import service as moderation
 from ..moderation.forms import ReportPostForm
 from ..urls import int_arg, or_404, page_arg, parse_int, safe_next
@@ -79,6 +82,8 @@ def _refusal_message(refused):
                  minutes=refused.details["minutes"])
     if refused.reason == "locked":
         return _("This thread is locked.")
+    if refused.reason == "archived":
+        return _("This community is archived: it is read-only.")
     return None
 
 
@@ -95,7 +100,7 @@ def show(slug):
     can_view = policy.can("community.view", community)
     threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"],
                                    current_user) if can_view else None
-    moderates = policy.can("community.moderate", community)
+    moderates = policy.can("community.moderate_some", community)  # the whole community or a cohort's space
     return render_template("communities/show.html", community=community, member=member, threads=threads,
                            can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
                            queue_size=moderation.open_queue_size(community, current_user) if moderates else 0)
@@ -188,7 +193,7 @@ def thread(slug, thread_id, form=None, status=200):
             name = quoted.author.display_name if quoted.author else _("a former member")
             form.body.data = f"> **{name}:** " + "\n> ".join(quoted.body_source.splitlines()) + "\n\n"
     return render_template("communities/thread.html", community=community, thread=thread, posts=posts, form=form,
-                           moderates=policy.can("community.moderate", community), reply_refusal=refused,
+                           moderates=policy.can("thread.moderate", thread), reply_refusal=refused,
                            notice=_refusal_message(refused), roles=service.staff_roles(community),
                            reply_to=int_arg("quote")), status
 
@@ -270,14 +275,18 @@ def new_cohort(slug):
     locale = str(get_locale())
     offered = {course.id: course for course in courses.catalogue()}
     form.course.choices = [(course.id, course.title_in(locale)) for course in offered.values()]
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone if is_timezone(current_user.timezone) else "UTC"
+        form.languages.data = [locale]
     if form.validate_on_submit():
-        course = offered[form.course.data]
-        cohort = service.create_cohort(community, course, form.name.data, form.starts_on.data,
-                                       form.ends_on.data, current_user)
+        cohort = cohorts.create_cohort(current_user, community, offered[form.course.data], form.name.data,
+                                       form.starts_on.data, form.ends_on.data, form.languages.data,
+                                       form.timezone.data, form.pacing.data)
         db.session.commit()
         flash(_("The cohort is created."), "success")
         return redirect(url_for(".cohort", slug=slug, cohort_id=cohort.id))
-    return render_template("communities/new_cohort.html", community=community, form=form)
+    return render_template("communities/new_cohort.html", community=community, form=form), \
+        400 if form.is_submitted() else 200
 
 
 def cohort_or_404(community, cohort_id):
@@ -293,8 +302,11 @@ def cohort(slug, cohort_id):
     cohort_ = cohort_or_404(community, cohort_id)
     threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"], current_user,
                                    cohort=cohort_)
+    upcoming, past = cohorts.live_sessions(cohort_)
     return render_template("communities/cohort.html", community=community, cohort=cohort_, threads=threads,
-                           outline=courses.outline(cohort_.course))
+                           outline=courses.outline(cohort_.course), openings=pacing.plan(cohort_),
+                           upcoming=upcoming, past=past, facilitators=cohorts.facilitators(cohort_),
+                           sees_links=policy.can("cohort.members", cohort_) or policy.can("cohort.manage", cohort_))
 
 
 @bp.get("/<slug>/cohorts/<int:cohort_id>/lessons/<lesson_slug>")

@@ -1,5 +1,5 @@
 """What learners do with courses: enrol, read, answer, complete. No requests here."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import selectinload
 
@@ -36,10 +36,12 @@ class ModuleOutline:
 
 @dataclass
 class Outline:
-    """A course's live modules and lessons, in order, with one learner's completions."""
+    """A course's live modules and lessons, in order, with one learner's completions and the modules that have
+    not opened for them yet ({module_id: opens_at (UTC)})."""
 
     modules: list
     completed_ids: set
+    locked: dict = field(default_factory=dict)
 
     @property
     def lessons(self):
@@ -65,11 +67,34 @@ class Outline:
         return lessons[index - 1] if index > 0 else None
 
     def first_unfinished(self):
+        """The first lesson not done, open or not: None means the course is complete."""
         return next((lesson for lesson in self.lessons if lesson.id not in self.completed_ids), None)
+
+    def opens_at(self, lesson):
+        """When the lesson opens for this learner (UTC), or None when it is open."""
+        return self.locked.get(lesson.module_id)
+
+    def next_to_do(self, after=None):
+        """The first open lesson not done (after the given one, if any); never a lesson that has not opened."""
+        lessons = self.lessons
+        if after is not None:
+            lessons = lessons[lessons.index(after) + 1:]
+        return next((lesson for lesson in lessons
+                     if lesson.id not in self.completed_ids and lesson.module_id not in self.locked), None)
+
+    def resume(self, enrolment):
+        """Where "Continue" leads: the last lesson seen while it is open and some open lesson is left to do, else
+        the next open lesson to do; None when the course is done or what is left has not opened yet."""
+        if enrolment.completed_at or self.next_to_do() is None:
+            return None
+        last = enrolment.last_lesson
+        if last is not None and last in self.lessons and last.module_id not in self.locked:
+            return last
+        return self.next_to_do()
 
 
 def outline(course, user=None):
-    """The course outline in two queries, with the user's completed lessons marked."""
+    """The course outline in two queries, with the user's completed lessons and locked modules marked."""
     lessons = db.session.scalars(
         db.select(Lesson).join(Module)
         .where(Lesson.course_id == course.id, Lesson.archived.is_(False), Module.archived.is_(False))
@@ -82,7 +107,7 @@ def outline(course, user=None):
             modules.append(ModuleOutline(lesson.module, [], 0))
         modules[-1].lessons.append(lesson)
         modules[-1].done += lesson.id in completed
-    return Outline(modules, completed)
+    return Outline(modules, completed, locked_modules(user, course) if user else {})
 
 
 def completed_lesson_ids(user, course):
@@ -207,3 +232,29 @@ def locked_modules(user, course):
         for module_id, opens_at in provider(user, course).items():
             locked[module_id] = max(opens_at, locked.get(module_id, opens_at))
     return locked
+
+
+def lesson_opens_at(user, lesson):
+    """When the lesson opens for user (UTC), or None when they may open it now."""
+    return locked_modules(user, lesson.course).get(lesson.module_id)
+
+
+@dataclass
+class LessonPanel:
+    """A piece of a lesson page that another feature fills (shared reflections of a cohort): the template to
+    include and what it needs. activity_id places it under that activity's form (None: after the activities);
+    hint replaces the "private" hint of that activity's reflection field."""
+
+    template: str
+    data: dict
+    activity_id: int | None = None
+    hint: str | None = None
+
+
+# Other features add panels to a lesson page without courses knowing them: each provider is
+# provider(user, lesson, responses) -> [LessonPanel], responses being the user's {activity_id: Response}.
+LESSON_PANEL_PROVIDERS = []
+
+
+def lesson_panels(user, lesson, responses):
+    return [panel for provider in LESSON_PANEL_PROVIDERS for panel in provider(user, lesson, responses)]

@@ -1,6 +1,9 @@
 """Catalogue, course overview, lessons, activities and completion."""
+from dataclasses import dataclass
+from datetime import datetime, time
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,6 +30,46 @@ def _lesson_or_404(course_slug, lesson_slug):
     return course, or_404(service.find_lesson(course, lesson_slug))
 
 
+@dataclass
+class Opening:
+    """When a locked module opens, for the reader: the moment (UTC, for the |date filter), and the local time
+    when that moment is not the reader's midnight."""
+
+    at: datetime
+
+    @property
+    def time(self):
+        local = to_user_timezone(self.at)
+        return None if local.time() == time(0) else format_time(self.at, "short")
+
+
+def _openings(outline):
+    return {module_id: Opening(at) for module_id, at in outline.locked.items()}
+
+
+def _done_so_far(opens_at):
+    """The message for a learner who has done every lesson open to them: when the next ones open."""
+    opening = Opening(opens_at)
+    if opening.time:
+        return _("You have done every lesson open so far. The next ones open on %(date)s at %(time)s.",
+                 date=format_date(opens_at, "long"), time=opening.time)
+    return _("You have done every lesson open so far. The next ones open on %(date)s.",
+             date=format_date(opens_at, "long"))
+
+
+def _lesson_to_open(course_slug, lesson_slug):
+    """(course, lesson, refusal) after the sign-in check: refusal is, for a lesson that has not opened for this
+    learner yet, the page saying when it opens (403) for the view to return, changing nothing; else None."""
+    policy.require("lesson.read")
+    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    opens_at = service.lesson_opens_at(current_user, lesson)
+    if opens_at is None:
+        return course, lesson, None
+    page = render_template("courses/locked.html", course=course, lesson=lesson, text=lesson.text_in(_locale()),
+                           opening=Opening(opens_at))
+    return course, lesson, (page, 403)
+
+
 @bp.get("/")
 def catalogue():
     policy.require("course.browse")
@@ -42,7 +85,8 @@ def overview(course_slug):
     user = current_user if current_user.is_authenticated else None
     enrolment = service.enrolment_for(user, course) if user else None
     outline = service.outline(course, user)
-    return render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment)
+    return render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment,
+                           openings=_openings(outline), resume=outline.resume(enrolment) if enrolment else None)
 
 
 @bp.post("/<course_slug>/enrol")
@@ -51,7 +95,7 @@ def enrol(course_slug):
     course = _course_or_404(course_slug)
     service.enrol(current_user, course)
     db.session.commit()
-    first = service.outline(course, current_user).first_unfinished()
+    first = service.outline(course, current_user).next_to_do()
     if first is None:
         return redirect(url_for("courses.overview", course_slug=course.slug))
     return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=first.slug))
@@ -59,8 +103,9 @@ def enrol(course_slug):
 
 @bp.get("/<course_slug>/<lesson_slug>/")
 def lesson(course_slug, lesson_slug):
-    policy.require("lesson.read")
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    course, lesson, locked = _lesson_to_open(course_slug, lesson_slug)
+    if locked:
+        return locked
     enrolment = service.record_visit(current_user, lesson)
     db.session.commit()
     return _render_lesson(course, lesson, enrolment)
@@ -72,15 +117,21 @@ def _render_lesson(course, lesson, enrolment, forms=None, status=200):
     outline = service.outline(course, current_user)
     responses = service.responses_for(current_user, lesson)
     activities = [a for a in lesson.activities if not a.archived]
+    panels = service.lesson_panels(current_user, lesson, responses)
     forms = forms or {}
     for activity in activities:
         if activity.id not in forms:
             forms[activity.id] = _blank_form(activity, responses.get(activity.id))
+    reflections = {activity.id for activity in activities if activity.kind == "reflection"}
+    for panel in panels:
+        if panel.hint and panel.activity_id in reflections:
+            forms[panel.activity_id].text.description = panel.hint
     fallback = language_name(text.locale, locale) if text.locale != locale else None
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, text=text, outline=outline, enrolment=enrolment,
         activities=activities, responses=responses, forms=forms, fallback_language=fallback,
         completed=lesson.id in outline.completed_ids, links=service.lesson_links(current_user, lesson, locale),
+        panels=panels, openings=_openings(outline),
         previous=outline.previous_before(lesson), next=outline.next_after(lesson)), status
 
 
@@ -100,8 +151,9 @@ def _blank_form(activity, response):
 
 @bp.post("/<course_slug>/<lesson_slug>/activities/<activity_slug>")
 def answer(course_slug, lesson_slug, activity_slug):
-    policy.require("lesson.read")
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    course, lesson, locked = _lesson_to_open(course_slug, lesson_slug)
+    if locked:
+        return locked
     activity = or_404(service.find_activity(lesson, activity_slug))
     form = _activity_form(activity)
     if activity.kind == "reflection":
@@ -122,17 +174,21 @@ def answer(course_slug, lesson_slug, activity_slug):
 
 @bp.post("/<course_slug>/<lesson_slug>/complete")
 def complete(course_slug, lesson_slug):
-    policy.require("lesson.read")
-    course, lesson = _lesson_or_404(course_slug, lesson_slug)
+    course, lesson, locked = _lesson_to_open(course_slug, lesson_slug)
+    if locked:
+        return locked
     undo = request.form.get("undo") == "1"
     outline = service.set_completed(current_user, lesson, completed=not undo)
     db.session.commit()
     if undo:
         return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug))
-    following = outline.next_after(lesson)
     if outline.first_unfinished() is None:
         flash(_("You have completed the course. Well done!"), "success")
         return redirect(url_for("courses.overview", course_slug=course.slug))
-    if following is None:
-        following = outline.first_unfinished()
+    following = outline.next_after(lesson)
+    if following is None or outline.opens_at(following) is not None:
+        following = outline.next_to_do()
+    if following is None:  # every lesson left has not opened yet
+        flash(_done_so_far(outline.opens_at(outline.first_unfinished())), "success")
+        return redirect(url_for("courses.overview", course_slug=course.slug))
     return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=following.slug))

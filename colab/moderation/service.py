@@ -2,6 +2,8 @@
 from sqlalchemy.orm import joinedload
 
 from .. import policy
+from ..admin import service as admin
+from ..admin.models import AdminAct
 from ..communities import service as communities
 from ..communities.models import Community, Post, PostStatus, Thread
 from ..extensions import db
@@ -86,8 +88,10 @@ def review_count(viewer):
 
 
 def queues_page(viewer, page, per_page):
-    """A page of the communities the viewer moderates, and {community_id: open items} for them."""
-    found = db.paginate(db.select(Community).where(policy.moderated_communities(viewer)).order_by(Community.slug),
+    """A page of the communities the viewer moderates (wholly, or a cohort's space), and {community_id: open items}
+    for them."""
+    found = db.paginate(db.select(Community).where(policy.partly_moderated_communities(viewer))
+                        .order_by(Community.slug),
                         page=page, per_page=per_page, error_out=False)
     return found, _counts(viewer, [community.id for community in found.items])
 
@@ -169,17 +173,20 @@ THREAD_FLAGS = {Act.LOCK: ("locked", True), Act.UNLOCK: ("locked", False), Act.P
 
 def set_thread_flag(actor, thread, action, reason=""):
     """Lock/unlock or pin/unpin a thread."""
+    policy.ensure("thread.moderate", thread, actor)
     flag, value = THREAD_FLAGS[action]
     setattr(thread, flag, value)
     log(thread.community, actor, action, reason, thread=thread)
 
 
 def set_slow_mode(actor, thread, minutes, reason=""):
+    policy.ensure("thread.moderate", thread, actor)
     thread.slow_mode_minutes = minutes
     log(thread.community, actor, Act.SLOW_MODE, f"{minutes} min. {reason}".strip(), thread=thread)
 
 
 def set_premoderation(actor, community, posts):
+    policy.ensure("community.moderate", community, actor)
     community.premoderate_posts = posts
     log(community, actor, Act.PREMODERATION, str(posts))
 
@@ -198,10 +205,15 @@ def decline(actor, member):
 
 
 def set_role(actor, member, role):
+    """Appoint or remove a facilitator: written to the community's log and to the secretariat's audit log."""
     policy.ensure("member.set_role", member, actor)
+    if member.role == role:
+        return
     communities.set_role(member, role)
-    log(member.community, actor, Act.ROLE_FACILITATOR if role == "facilitator" else Act.ROLE_MEMBER,
-        subject_id=member.user_id)
+    facilitator = role == "facilitator"
+    log(member.community, actor, Act.ROLE_FACILITATOR if facilitator else Act.ROLE_MEMBER, subject_id=member.user_id)
+    admin.log(actor, AdminAct.APPOINT_FACILITATOR if facilitator else AdminAct.REMOVE_FACILITATOR, member.user,
+              community=member.community)
 
 
 def mute(actor, member, until, reason):

@@ -24,11 +24,20 @@ COMMUNITY = "/communities/<slug>"
 @bp.before_request
 @login_required
 def moderators_only():
+    """Only people who moderate something reach these pages: a community's moderators, and the facilitators of
+    one of its cohorts (their cohort's threads). Each route then asks the rule of what it does."""
     slug = (request.view_args or {}).get("slug")
     if slug is None:
         policy.require("moderation.overview")
     else:
-        policy.require("community.moderate", community_or_404(slug))
+        policy.require("community.moderate_some", community_or_404(slug))
+
+
+def _whole_community(slug):
+    """The community, for what only its moderators do (members, mutes, roles, pre-moderation, the audit log)."""
+    community = community_or_404(slug)
+    policy.require("community.moderate", community)
+    return community
 
 
 @bp.app_context_processor
@@ -52,6 +61,7 @@ def queues():
 
 @bp.get(COMMUNITY + "/moderation")
 def queue(slug):
+    """The items the viewer may review here (a cohort's facilitator: those of their cohort's threads)."""
     community = community_or_404(slug)
     items, held = moderation.queue(community, current_user)
     return render_template("moderation/queue.html", community=community, items=items, held=held,
@@ -106,6 +116,7 @@ THREAD_ACTIONS = {"lock": Act.LOCK, "unlock": Act.UNLOCK, "pin": Act.PIN, "unpin
 @bp.post(COMMUNITY + "/threads/<int:thread_id>/<action>")
 def thread_action(slug, thread_id, action):
     community, thread = thread_or_404(slug, thread_id)
+    policy.require("thread.moderate", thread)
     if action in THREAD_ACTIONS:
         moderation.set_thread_flag(current_user, thread, THREAD_ACTIONS[action])
     elif action == "slow-mode":
@@ -123,7 +134,7 @@ def thread_action(slug, thread_id, action):
 
 @bp.post(COMMUNITY + "/moderation/premoderation")
 def premoderation(slug):
-    community = community_or_404(slug)
+    community = _whole_community(slug)
     form = PremoderationForm()
     if form.validate_on_submit():
         moderation.set_premoderation(current_user, community, form.posts.data)
@@ -136,7 +147,7 @@ def premoderation(slug):
 
 @bp.get(COMMUNITY + "/members")
 def members(slug):
-    community = community_or_404(slug)
+    community = _whole_community(slug)
     page = service.members_page(community, page_arg(), current_app.config["PER_PAGE"])
     return render_template("moderation/members.html", community=community, page=page, mute_form=MuteForm(),
                            roles=service.staff_roles(community), now=utcnow())
@@ -163,7 +174,7 @@ MEMBER_ACTIONS = {
 
 @bp.post(COMMUNITY + "/members/<int:member_id>/<action>")
 def member_action(slug, member_id, action):
-    community = community_or_404(slug)
+    community = _whole_community(slug)
     member = or_404(service.find_member(community, member_id))
     if action not in MEMBER_ACTIONS:
         abort(404)
@@ -181,7 +192,7 @@ def member_action(slug, member_id, action):
 
 @bp.get(COMMUNITY + "/audit")
 def audit(slug):
-    community = community_or_404(slug)
+    community = _whole_community(slug)
     page = moderation.audit_page(community, page_arg(), current_app.config["PER_PAGE"])
     return render_template("moderation/audit.html", community=community, page=page,
                            roles=service.staff_roles(community))

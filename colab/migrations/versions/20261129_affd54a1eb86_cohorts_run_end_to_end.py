@@ -127,6 +127,8 @@ def upgrade():
 
     with op.batch_alter_table('community', schema=None) as batch_op:
         batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
+        # The agreements' Markdown, kept beside their HTML from now on (earlier communities start empty).
+        batch_op.add_column(sa.Column('agreements_source', sa.JSON(), server_default='{}', nullable=False))
 
     with op.batch_alter_table('enrolment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cohort_id', sa.Integer(), nullable=True))
@@ -148,6 +150,7 @@ def downgrade():
         batch_op.drop_column('cohort_id')
 
     with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.drop_column('agreements_source')
         batch_op.drop_column('archived_at')
 
     with op.batch_alter_table('cohort', schema=None) as batch_op:
