@@ -133,17 +133,26 @@ def remove_admin(user_id):
                       lambda: _("They are no longer an admin."))
 
 
-@bp.post("/users/<int:user_id>/focal-points")
-def appoint_focal_point(user_id):
+def _appoint(user_id, form, choices, appoint, message):
+    """Appoint a person to what the form's one menu names (a region, a community, a cohort); the page again with
+    status 400 when the choice is not one of the menu's. appoint(user, value) acts and returns what was chosen."""
     user = _person(user_id)
     policy.require("admin.appoint", user)
-    form = RegionForm()
-    form.region.choices = _region_choices()
+    menu = next(field for field in form if field.type == "SelectField")
+    menu.choices = choices
     if not form.validate_on_submit():
-        return _person_page(user, 400, region_form=form)
-    region = service.find_region(form.region.data)
-    service.appoint_focal_point(current_user, user, region)
-    return _done(user, _("They are a focal point of %(region)s.", region=region.name))
+        return _person_page(user, 400, **{f"{menu.name}_form": form})
+    return _done(user, message(appoint(user, menu.data)))
+
+
+@bp.post("/users/<int:user_id>/focal-points")
+def appoint_focal_point(user_id):
+    def appoint(user, slug):
+        region = service.find_region(slug)
+        service.appoint_focal_point(current_user, user, region)
+        return region
+    return _appoint(user_id, RegionForm(), _region_choices(), appoint,
+                    lambda region: _("They are a focal point of %(region)s.", region=region.name))
 
 
 @bp.post("/users/<int:user_id>/focal-points/<int:region_id>/remove")
@@ -155,15 +164,13 @@ def remove_focal_point(user_id, region_id):
 
 @bp.post("/users/<int:user_id>/facilitator")
 def appoint_facilitator(user_id):
-    user = _person(user_id)
-    policy.require("admin.appoint", user)
-    form = CommunityForm()
-    form.community.choices = [SelectChoice(str(c.id), c.slug) for c in service.communities()]
-    if not form.validate_on_submit():
-        return _person_page(user, 400, community_form=form)
-    community = db.session.get(Community, int(form.community.data))
-    service.appoint_facilitator(current_user, user, community)
-    return _done(user, _("They facilitate %(community)s.", community=community.name_in(_locale())))
+    def appoint(user, community_id):
+        community = db.session.get(Community, int(community_id))
+        service.appoint_facilitator(current_user, user, community)
+        return community
+    return _appoint(user_id, CommunityForm(), [SelectChoice(str(c.id), c.slug) for c in service.communities()],
+                    appoint, lambda community: _("They facilitate %(community)s.",
+                                                 community=community.name_in(_locale())))
 
 
 @bp.post("/users/<int:user_id>/facilitator/<int:community_id>/remove")
@@ -176,15 +183,12 @@ def remove_facilitator(user_id, community_id):
 
 @bp.post("/users/<int:user_id>/cohort-facilitator")
 def appoint_cohort_facilitator(user_id):
-    user = _person(user_id)
-    policy.require("admin.appoint", user)
-    form = CohortForm()
-    form.cohort.choices = _cohort_choices()
-    if not form.validate_on_submit():
-        return _person_page(user, 400, cohort_form=form)
-    cohort = cohorts.find_cohort(int(form.cohort.data))
-    cohorts.appoint_facilitator(current_user, cohort, user)
-    return _done(user, _("They facilitate the cohort %(cohort)s.", cohort=cohort.name))
+    def appoint(user, cohort_id):
+        cohort = cohorts.find_cohort(int(cohort_id))
+        cohorts.appoint_facilitator(current_user, cohort, user)
+        return cohort
+    return _appoint(user_id, CohortForm(), _cohort_choices(), appoint,
+                    lambda cohort: _("They facilitate the cohort %(cohort)s.", cohort=cohort.name))
 
 
 @bp.post("/users/<int:user_id>/cohort-facilitator/<int:cohort_id>/remove")

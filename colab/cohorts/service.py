@@ -367,29 +367,34 @@ def _not_suspended(person):
         raise policy.Refused(policy.Refusal("suspended"))
 
 
+def _roster_change(actor, cohort, person, change, act, reason=""):
+    """One change to the roster by one of the cohort's leads: never to a suspended person; change() says whether
+    it changed anything, and only then is it written to the audit log."""
+    policy.ensure("cohort.manage", cohort, actor)
+    _not_suspended(person)
+    if not change():
+        return False
+    _log(actor, act, cohort, person, reason=reason)
+    return True
+
+
 def add_learner(actor, cohort, person):
     """Make a member of the cohort's community its learner (their progress in the course stays). Refused if they
     take the course in another cohort: that cohort's leads move them."""
-    policy.ensure("cohort.manage", cohort, actor)
-    _not_suspended(person)
-    elsewhere = cohort_ids_of(cohort, [person]).get(person.id)
-    if elsewhere == cohort.id:
-        return False
-    if elsewhere is not None:
-        raise policy.Refused(policy.Refusal("other_cohort"))
-    join_cohort(person, cohort)
-    _log(actor, AdminAct.ADD_LEARNER, cohort, person)
-    return True
+    def change():
+        elsewhere = cohort_ids_of(cohort, [person]).get(person.id)
+        if elsewhere == cohort.id:
+            return False
+        if elsewhere is not None:
+            raise policy.Refused(policy.Refusal("other_cohort"))
+        join_cohort(person, cohort)
+        return True
+    return _roster_change(actor, cohort, person, change, AdminAct.ADD_LEARNER)
 
 
 def remove_learner(actor, cohort, person):
     """Take a learner out of the cohort; they keep the course and their progress, at their own pace."""
-    policy.ensure("cohort.manage", cohort, actor)
-    _not_suspended(person)
-    if not leave_cohort(person, cohort):
-        return False
-    _log(actor, AdminAct.REMOVE_LEARNER, cohort, person)
-    return True
+    return _roster_change(actor, cohort, person, lambda: leave_cohort(person, cohort), AdminAct.REMOVE_LEARNER)
 
 
 def move_targets(actor, cohort):
@@ -402,33 +407,23 @@ def move_targets(actor, cohort):
 def move_learner(actor, cohort, person, target):
     """Move a learner to another cohort of the same course, progress kept (logged against the new cohort)."""
     policy.ensure("cohort.manage", cohort, actor)
-    policy.ensure("cohort.manage", target, actor)
-    _not_suspended(person)
     if target.course_id != cohort.course_id or target.id == cohort.id or not is_learner(person, cohort):
         raise ValueError("not a move within one course")
-    join_cohort(person, target)
-    _log(actor, AdminAct.MOVE_LEARNER, target, person,
-         reason=f"from {cohort.name} (#{cohort.id}) to {target.name} (#{target.id})")
+    return _roster_change(actor, target, person, lambda: join_cohort(person, target) is not None,
+                          AdminAct.MOVE_LEARNER, reason=f"from {cohort.name} (#{cohort.id}) to {target.name} "
+                                                        f"(#{target.id})")
 
 
 def appoint_facilitator(actor, cohort, person):
     """Make person a facilitator of the cohort (joining its community if need be); False if they already were."""
-    policy.ensure("cohort.manage", cohort, actor)
-    _not_suspended(person)
-    if not add_facilitator(person, cohort):
-        return False
-    _log(actor, AdminAct.APPOINT_COHORT_FACILITATOR, cohort, person)
-    return True
+    return _roster_change(actor, cohort, person, lambda: add_facilitator(person, cohort),
+                          AdminAct.APPOINT_COHORT_FACILITATOR)
 
 
 def dismiss_facilitator(actor, cohort, person):
     """Remove person as a facilitator of the cohort (they stay a member of its community)."""
-    policy.ensure("cohort.manage", cohort, actor)
-    _not_suspended(person)
-    if not remove_facilitator(person, cohort):
-        return False
-    _log(actor, AdminAct.REMOVE_COHORT_FACILITATOR, cohort, person)
-    return True
+    return _roster_change(actor, cohort, person, lambda: remove_facilitator(person, cohort),
+                          AdminAct.REMOVE_COHORT_FACILITATOR)
 
 
 # --- the cohorts a person runs or facilitates, and an admin's view of one person -----------------------------
