@@ -6,8 +6,8 @@ from math import ceil
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..accounts.models import User
-from ..communities.models import Cohort, Membership, Role
+from ..cohorts import service as cohorts
+from ..communities.models import Cohort
 from ..courses import service as courses
 from ..courses.models import Course, Enrolment
 from ..extensions import db
@@ -98,17 +98,9 @@ def completed_at(certificate):
 
 
 def cohort_of(user, course):
-    """The learner's cohort of the course (in a community where they are a member, not pending) and its
-    facilitators, or (None, []); the latest cohort when there are several."""
-    cohort = db.session.scalar(
-        db.select(Cohort).join(Membership, Membership.community_id == Cohort.community_id)
-        .where(Cohort.course_id == course.id, Membership.user_id == user.id, Membership.pending.is_(False))
-        .order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1))
-    if cohort is None:
+    """The cohort the learner took the course in and its facilitators, or (None, []) for one on their own."""
+    cohort_id = db.session.scalar(db.select(Enrolment.cohort_id).filter_by(user_id=user.id, course_id=course.id))
+    if cohort_id is None:
         return None, []
-    facilitators = db.session.scalars(
-        db.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.community_id == cohort.community_id, Membership.role == Role.FACILITATOR,
-               Membership.pending.is_(False))
-        .order_by(User.display_name)).all()
-    return cohort, facilitators
+    cohort = db.session.get(Cohort, cohort_id)
+    return cohort, cohorts.facilitators(cohort)
