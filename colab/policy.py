@@ -441,12 +441,22 @@ def followed_cohorts(user):
     return or_(Community.region_id.in_(sorted(focal_regions(user))), Cohort.id.in_(sorted(facilitated_cohorts(user))))
 
 
+def _invites(user, cohort):
+    """Its leads, while its community takes new members (an archived one takes nobody)."""
+    if not _leads_cohort(user, cohort):
+        return False
+    return Refusal("archived") if cohort.community.archived_at is not None else True
+
+
 def _accepts_invitation(user, invitation):
-    """Whoever holds the link, signed in and not suspended, while it is pending and not expired."""
+    """Whoever holds the link, signed in and not suspended, while it is pending, not expired, and its cohort's
+    community is not archived."""
     if not user.is_authenticated:
         return False
     if user.suspended:
         return Refusal("suspended")
+    if invitation.cohort.community.archived_at is not None:
+        return Refusal("archived")
     usable = invitation.status == "pending" and invitation.expires_at > utcnow()
     return True if usable else Refusal("state")
 
@@ -677,6 +687,7 @@ RULES = {
     "cohort.members": _in_cohort,  # read the reflections its learners share with it
     "dashboard.list": _has_dashboards,
     "cohort.list": _has_dashboards,  # the cohorts one runs or facilitates
+    "cohort.invite": _invites,  # send, resend (cohort.manage lists and revokes)
     "invitation.accept": _accepts_invitation,
     "dashboard.region": _follows_region,
     "dashboard.global": _admin,

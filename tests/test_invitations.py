@@ -211,7 +211,9 @@ def test_every_row_is_classified_by_the_line_it_is_on(app, client, auth, kit, ma
     assert stored(app) == 2 and outbox(app) == []
     client.post(f"/cohorts/{kit['cohort']}/invitations/send", data={"csv_text": carried_text(page)})
     assert stored(app) == 4  # the lapsed invitation is renewed, not doubled
-    assert invitations.usable(invitation_for(app, "expired@example.org"))
+    with app.app_context():
+        renewed = db.session.scalar(db.select(Invitation).filter_by(email="expired@example.org"))
+        assert invitations.usable(renewed)
     assert sorted(message["To"] for message in map(read_mail, outbox(app))) == [
         "expired@example.org", "quoted@example.org", "ready@example.org"]
 
@@ -324,6 +326,26 @@ def test_a_revoked_link_stops_working(app, client, auth, kit):
     response = client.get(link)
     assert response.status_code == 410
     assert "Spring circle" not in response.get_data(as_text=True)
+
+
+def test_an_archived_communitys_cohort_invites_nobody_and_its_links_stop_working(app, client, invitee, auth, kit):
+    auth.sign_in(kit["focal_email"])
+    invite(client, kit["cohort"], "late@example.org")
+    link = link_in(mails_to(app, "late@example.org")[0])
+    invitation_id = invitation_for(app, "late@example.org").id
+    with app.app_context():
+        db.session.scalar(db.select(Community).filter_by(slug=kit["slug"])).archived_at = utcnow()
+        db.session.commit()
+    page = client.get(f"/cohorts/{kit['cohort']}/invitations").get_data(as_text=True)
+    assert "takes no new members" in page and "Send the invitation" not in page and "Resend" not in page
+    assert invite(client, kit["cohort"], "later@example.org").status_code == 403
+    assert upload(client, kit["cohort"], FIVE.encode()).status_code == 403
+    assert client.post(f"/cohorts/{kit['cohort']}/invitations/{invitation_id}/resend").status_code == 403
+    assert mails_to(app, "later@example.org") == [] and len(mails_to(app, "late@example.org")) == 1
+    assert gone(invitee.get(link))
+    assert gone(invitee.post(link, data=sign_up_data()))
+    with app.app_context():
+        assert db.session.scalar(db.select(User).filter_by(email="late@example.org")) is None
 
 
 def test_an_unknown_link_is_not_found_and_names_no_cohort(client, kit):

@@ -96,9 +96,11 @@ def _send(invitation, token):
 
 # --- managing a cohort's invitations (policy "cohort.manage") ---------------------------------------------
 
-def _cohort_or_404(cohort_id):
+def _cohort_or_404(cohort_id, rule="cohort.manage"):
+    """The cohort, if the reader may do rule to it (cohort.invite: send; refused in an archived community)."""
     cohort = or_404(service.find_cohort(cohort_id))
     policy.require("cohort.manage", cohort)
+    policy.require(rule, cohort)
     return cohort
 
 
@@ -122,7 +124,7 @@ def _index_page(cohort, invite_form=None, upload_form=None, status=200):
 @send_limit
 def index(cohort_id):
     """The cohort's invitations, with the forms to invite; a POST invites one address."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = _cohort_or_404(cohort_id, "cohort.manage" if request.method == "GET" else "cohort.invite")
     if request.method == "GET":
         return _index_page(cohort)
     form = _invite_form(cohort, request.form)
@@ -150,7 +152,7 @@ def index(cohort_id):
 @bp.post("/cohorts/<int:cohort_id>/invitations/upload")
 def upload(cohort_id):
     """The dry run: every row of the file classified. Nothing is sent or stored."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = _cohort_or_404(cohort_id, "cohort.invite")
     form = UploadForm()
     if form.validate_on_submit():
         try:
@@ -175,7 +177,7 @@ def _checked_text():
 @send_limit
 def send_list(cohort_id):
     """Check the carried file again and invite its ready rows only."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = _cohort_or_404(cohort_id, "cohort.invite")
     text = _checked_text()
     try:
         preview, made = invitations.send_list(cohort, text, current_user)
@@ -229,6 +231,7 @@ def _cannot(error, invitation):
 def resend(cohort_id, invitation_id):
     """A new link with a new expiry; the old link stops working at once."""
     cohort, invitation = _invitation_or_404(cohort_id, invitation_id)
+    policy.require("cohort.invite", cohort)
     try:
         token = invitations.resend(invitation, current_user)
     except InvitationError as error:

@@ -385,9 +385,9 @@ def find_by_token(token):
 
 
 def usable(invitation):
-    """Whether the link can still be used: pending and not expired."""
+    """Whether the link can still be used: pending, not expired, and its cohort's community not archived."""
     return (invitation is not None and invitation.status == InvitationStatus.PENDING
-            and invitation.expires_at > utcnow())
+            and invitation.expires_at > utcnow() and invitation.cohort.community.archived_at is None)
 
 
 def account_for(invitation):
@@ -399,8 +399,8 @@ def accept(invitation, user):
     """Accept for user: claim the invitation (once, whoever clicks twice), then enrol user in the cohort and its
     community. Raise InvitationError("unusable") when it was used, revoked or expired meanwhile, ("suspended")."""
     refused = policy.refusal("invitation.accept", invitation, user)
-    if refused is not None and refused.reason == "suspended":
-        raise InvitationError("suspended")
+    if refused is not None:
+        raise InvitationError("suspended" if refused.reason == "suspended" else "unusable")
     now = utcnow()
     claimed = db.session.execute(
         update(Invitation).where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.PENDING,
