@@ -95,13 +95,21 @@ def _register_blueprints(app):
     from .courses import service as courses
     from .courses.views import bp as courses_bp
     from .dashboards import views as dashboard_views
+    from .feedback import panels as feedback_panels
+    from .feedback import views as feedback_views
+    from .focus_groups import views as focus_group_views
     from .harassment import views as harassment_views
     from .moderation import views as moderation_views
     from .notifications.views import bp as notifications_bp
+    from .publishing import views as publishing_views
+    from .reports import views as report_views
+    from .surveys import service as survey_service
+    from .surveys import views as survey_views
 
     for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,
                       harassment_views.bp, notifications_bp, certificates_bp, cohort_views.bp, invitation_views.bp,
-                      reflection_views.bp, dashboard_views.bp, manage_views.bp):
+                      reflection_views.bp, dashboard_views.bp, manage_views.bp, feedback_views.bp, survey_views.bp,
+                      focus_group_views.bp, report_views.bp, publishing_views.bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
@@ -109,6 +117,9 @@ def _register_blueprints(app):
         courses.MODULE_LOCK_PROVIDERS.append(pacing.locked_modules)
     if reflections.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(reflections.lesson_panels)
+    survey_service.register()  # the surveys' content sync step and their cards on lesson and course pages
+    if feedback_panels.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
+        courses.LESSON_PANEL_PROVIDERS.append(feedback_panels.lesson_panels)
     site.register_error_pages(app)
     app.register_error_handler(401, lambda error: login_manager.unauthorized())
 

@@ -41,6 +41,14 @@ DEFAULTS = {
     "INVITATION_ACCEPT_RATE_LIMIT": "10 per minute;50 per hour",  # accepting an invitation, per account or address
     "MAX_CONTENT_LENGTH": 512 * 1024,  # the largest request: a form, or a CSV list of 2,000 invitations
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    # Publishing content (the course team): only the upload route accepts a larger request, up to the upload's
+    # limit; MAX_CONTENT_LENGTH above stays the limit of every other form.
+    "PUBLISH_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,  # a zip of a course folder, or one lesson file
+    "PUBLISH_MAX_FILES": 1000,  # entries in a zip
+    "PUBLISH_MAX_UNPACKED_BYTES": 50 * 1024 * 1024,  # all of a zip's files, unpacked
+    "PUBLISH_MAX_RATIO": 100,  # unpacked / packed size of one file above 64 KB: Markdown packs about 3 to 1
+    "PUBLISH_STAGED_MAX_AGE": 6 * 3600,  # seconds a checked upload waits to be published
+    "PUBLISH_RATE_LIMIT": "30 per hour;5 per minute",  # uploads, publications, restorations, per route and person
     "HSTS_SECONDS": 365 * 24 * 3600,  # sent with HTTPS-only cookies; 0 turns it off
     "QUICK_EXIT_URL": "https://www.wikipedia.org/",  # where "Leave quickly" goes: a neutral site
     "MAIL_SERVER": None,  # None: mail is written to instance/outbox/
@@ -54,6 +62,7 @@ DEFAULTS = {
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
     "INVITATION_DAYS": 14,  # an invitation link works this many days after it is sent
     "INVITATION_MAX_ROWS": 2000,  # the most rows a CSV list of invitations may have
+    "REPORT_MIN_GROUP": 5,  # the course team's report shows no figure computed from fewer people than this
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files; gzip for older phones
     "COMPRESS_MIN_SIZE": 500,

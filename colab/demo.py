@@ -12,6 +12,8 @@ from .courses import service as courses
 from .courses.models import LessonProgress
 from .demo_dialogues import DIALOGUES
 from .extensions import db
+from .feedback.models import LessonFeedback
+from .focus_groups.models import FocusGroup
 from .models_base import utcnow
 
 DEMO_PASSWORD = "together-for-change"
@@ -22,7 +24,13 @@ DEMO_USERS = [
     ("facilitator@colab.example", "Tendai M.", "en", "Africa/Harare", "africa", False),
     ("focal@colab.example", "Wanjiru N.", "en", "Africa/Nairobi", "africa", False),
     ("admin@colab.example", "Ingrid S.", "en", "Europe/Amsterdam", "europe", True),
+    ("team@colab.example", "Rosa T.", "es", "America/Mexico_City", "latin-america", False),
 ]
+COURSE_TEAM = "team@colab.example"
+# What the scheduled cohort's learners said about the first lesson (usefulness, what would make it better).
+FEEDBACK = [(5, "A story from a Pacific island network would show how power looks somewhere else."),
+            (4, "The four faces table helped; a printable version for workshops would help more."),
+            (4, ""), (3, "It was a lot of reading on a phone. Shorter sections, please."), (5, "")]
 LEARNERS = ("learner@colab.example", "aprendiz@colab.example")
 # The scheduled cohort's other learners (they sign in with the same password): how many lessons each has
 # done and how many days ago they were last active, so the focal point's dashboard shows a real spread.
@@ -69,6 +77,7 @@ def load_demo():
             first_lesson = courses.outline(first_course).first_unfinished()
             if first_lesson:
                 courses.set_completed(user, first_lesson)
+    users[COURSE_TEAM].is_course_team = True
     _load_communities(users, regions, first_course)
     db.session.flush()
     return True
@@ -135,6 +144,7 @@ def _load_cohorts(users, created, course, facilitator, focal):
             enrolment = courses.enrolment_for(learner, course)
             enrolment.last_lesson_id, enrolment.last_seen_at = lessons[done - 1].id, utcnow() - timedelta(days=days_ago)
     _share_a_reflection(accounts.find_by_email(COHORT_LEARNERS[0][0]), lessons, africa)
+    _pilot_feedback(users, lessons, africa, course, facilitator)
     for address, language in (("invited.one@example.org", "en"), ("invitada.dos@example.org", "es")):
         # Waiting invitations whose links nobody has (only the hash is kept), for the dashboard's funnel.
         db.session.add(Invitation(cohort_id=africa.id, email=address, locale=language,
@@ -151,3 +161,18 @@ def _share_a_reflection(learner, lessons, cohort):
             response = courses.save_reflection(learner, prompt, SHARED_REFLECTION)
             db.session.add(SharedReflection(response_id=response.id, cohort_id=cohort.id, shared_at=utcnow()))
             return
+
+
+def _pilot_feedback(users, lessons, cohort, course, facilitator):
+    """Five learners' feedback on the first lesson (enough for the course team's report to show it) and a focus
+    group the facilitator recorded, so the course team sees a real report after `make run`."""
+    learners = [users["learner@colab.example"], *(accounts.find_by_email(row[0]) for row in COHORT_LEARNERS[:4])]
+    for learner, (usefulness, better) in zip(learners, FEEDBACK, strict=True):
+        db.session.add(LessonFeedback(user_id=learner.id, lesson_id=lessons[0].id, cohort_id=cohort.id,
+                                      usefulness=usefulness, better=better))
+    db.session.add(FocusGroup(course_id=course.id, recorded_by_id=facilitator.id, held_on=utcnow().date(),
+                              region_id=cohort.community.region_id, locale="en", cohort_id=cohort.id, participants=7,
+                              module_id=lessons[0].module_id, lesson_ids=[lessons[0].id],
+                              worked="The four faces of power gave the group shared words for what they see at work.",
+                              did_not_work="Two participants read on shared phones and could not finish before.",
+                              suggestions="Offer the lesson as a printable sheet for groups without data."))

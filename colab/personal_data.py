@@ -20,11 +20,15 @@ from .cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from .communities.models import Cohort, FocalPoint, Membership, Post, PostRevision, PostStatus, Thread
 from .courses.models import Activity, Enrolment, Lesson, LessonProgress, Response
 from .extensions import db
+from .feedback.models import LessonFeedback
+from .focus_groups.models import FocusGroup
 from .harassment.models import HarassmentEntry, HarassmentReport
 from .markup import EMPTY_HTML
 from .models_base import isoformat as iso
 from .moderation.models import Act, ModerationAction, PostReport
 from .notifications.models import Notification
+from .publishing.models import Publication
+from .surveys.models import Survey, SurveyAnswer
 
 # Audit-log acts about a person that they were told of when they happened. Others (a report about their
 # post dismissed, say) they never learnt of, and the export does not tell them now: it would say that
@@ -40,6 +44,7 @@ def export(user):
         "courses": _courses(user),
         "certificates": _certificates(user),
         "cohorts": _cohorts(user),
+        "course_team": _course_team(user),
         "communities": _communities(user),
         "moderation": _moderation(user),
         "harassment": _harassment(user),
@@ -106,6 +111,33 @@ def _certificates(user):
                   "revoke_reason": c.revoke_reason or None} for c in mine],
         "revoked_by_me": [{"course": c.course.slug, "revoked_at": iso(c.revoked_at), "reason": c.revoke_reason}
                           for c in revoked],
+    }
+
+
+def _course_team(user):
+    """What they told the course team (lesson feedback, survey answers) and, as a facilitator or on the course
+    team, the focus groups they recorded and the content they published."""
+    feedback = _all(db.select(LessonFeedback).filter_by(user_id=user.id)
+                    .options(joinedload(LessonFeedback.lesson).joinedload(Lesson.course))
+                    .order_by(LessonFeedback.created_at))
+    answers = _all(db.select(SurveyAnswer).filter_by(user_id=user.id)
+                   .options(joinedload(SurveyAnswer.survey).joinedload(Survey.course))
+                   .order_by(SurveyAnswer.submitted_at))
+    groups = _all(db.select(FocusGroup).filter_by(recorded_by_id=user.id).options(joinedload(FocusGroup.course))
+                  .order_by(FocusGroup.held_on))
+    published = _all(db.select(Publication).filter_by(published_by_id=user.id).order_by(Publication.created_at))
+    return {
+        "lesson_feedback": [{"course": f.lesson.course.slug, "lesson": f.lesson.slug, "usefulness": f.usefulness,
+                             "what_would_make_it_better": f.better or None, "felt_unsafe": f.unsafe or None,
+                             "given_at": iso(f.created_at), "changed_at": iso(f.updated_at)} for f in feedback],
+        "survey_answers": [{"course": a.survey.course.slug, "survey": a.survey.slug, "version": a.version,
+                            "skipped": a.skipped, "answers": a.answers, "submitted_at": iso(a.submitted_at)}
+                           for a in answers],
+        "focus_groups_recorded": [{"course": g.course.slug, "held_on": iso(g.held_on), "participants": g.participants,
+                                   "worked": g.worked, "did_not_work": g.did_not_work, "suggestions": g.suggestions,
+                                   "quotes": g.quotes} for g in groups],
+        "content_published": [{"course": p.course_slug, "kind": p.kind, "summary": p.summary,
+                               "published_at": iso(p.created_at)} for p in published],
     }
 
 

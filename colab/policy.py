@@ -16,6 +16,7 @@ from .cohorts.models import CohortFacilitator
 from .communities.models import Cohort, Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
 from .courses.models import Activity, Enrolment, Lesson
 from .extensions import db
+from .focus_groups.models import FocusGroup
 from .harassment.models import HarassmentReport
 from .models_base import utcnow
 
@@ -491,6 +492,48 @@ def _hides_reflection(user, shared):
     return user.is_authenticated and shared.cohort_id in facilitated_cohorts(user)
 
 
+# --- the course team: feedback, surveys, focus groups, the report, publishing ------------------------
+
+def _course_team(user, target=None):
+    """Appointed by admins (admins are on it too): the report, focus-group notes, unsafe flags, publishing."""
+    return user.is_authenticated and (user.is_admin or user.is_course_team)
+
+
+def _records_focus_groups(user, target=None):
+    """Facilitators (of a community or a cohort), focal points, the course team and admins."""
+    return user.is_authenticated and (_course_team(user) or bool(focal_regions(user)) or bool(_facilitated(user))
+                                      or bool(facilitated_cohorts(user)))
+
+
+def _reads_focus_group(user, group):
+    """Its recorder, the course team and admins."""
+    return _course_team(user) or (user.is_authenticated and group.recorded_by_id is not None
+                                  and group.recorded_by_id == user.id)
+
+
+def visible_focus_groups(user):
+    """SQL twin of focus_group.read over FocusGroup rows: the course team (admins included) reads every session,
+    anyone else only those they recorded."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin or user.is_course_team:
+        return true()
+    return FocusGroup.recorded_by_id == user.id
+
+
+def _edits_focus_group(user, group):
+    """Its recorder and admins (the course team reads every session but does not rewrite a recorder's notes)."""
+    return user.is_authenticated and (user.is_admin or (group.recorded_by_id is not None
+                                                        and group.recorded_by_id == user.id))
+
+
+def _sets_course_team(user, person):
+    """Admins appoint and remove members of the course team, never a suspended person."""
+    if not _admin(user):
+        return False
+    return Refusal("suspended") if person.suspended else True
+
+
 # --- confidential harassment reports -------------------------------------------------------------
 
 class HarassmentRouting(NamedTuple):
@@ -689,6 +732,16 @@ RULES = {
     "cohort.list": _has_dashboards,  # the cohorts one runs or facilitates
     "cohort.invite": _invites,  # send, resend (cohort.manage lists and revokes)
     "invitation.accept": _accepts_invitation,
+    "feedback.give": _signed_in,  # on a lesson they may read (the view checks the lesson is open to them)
+    "survey.answer": _signed_in,  # a survey of a course they take (the service checks the enrolment)
+    "focus_group.record": _records_focus_groups,
+    "focus_group.list": _records_focus_groups,  # the sessions one recorded (all of them for the course team)
+    "focus_group.read": _reads_focus_group,
+    "focus_group.edit": _edits_focus_group,
+    "focus_group.delete": _edits_focus_group,
+    "course_team.report": _course_team,
+    "content.publish": _course_team,  # upload, preview, publish, restore
+    "admin.set_course_team": _sets_course_team,
     "dashboard.region": _follows_region,
     "dashboard.global": _admin,
     "reflection.share": _shares_reflection,  # and unshare

@@ -127,10 +127,11 @@ def plain(response):
 
 @pytest.fixture
 def people(app, make_user, community_kit):
-    """Ana (focal point of Africa and Asia, facilitator of two communities), José (learner, Africa), and Zoé
-    (suspended); returns their ids by first name."""
+    """Ana (focal point of Africa and Asia, facilitator of two communities), José (learner, Africa), Zoé
+    (suspended) and Kim (course team); returns their ids by first name."""
     ids = {name: make_user(email=f"{name.lower()}@example.org", display_name=full)[0]
-           for name, full in (("Ana", "Ana Okafor"), ("Jose", "José Pérez"), ("Zoe", "Zoé Martin"))}
+           for name, full in (("Ana", "Ana Okafor"), ("Jose", "José Pérez"), ("Zoe", "Zoé Martin"),
+                              ("Kim", "Kim Team"))}
     for slug in ("circle", "square"):
         community_kit.community(slug)
         community_kit.member(ids["Ana"], slug, role="facilitator")
@@ -140,6 +141,7 @@ def people(app, make_user, community_kit):
         db.session.get(User, ids["Jose"]).region_id = community_kit.region_id("africa")
         zoe = db.session.get(User, ids["Zoe"])
         zoe.suspended_at, zoe.suspension_reason = utcnow(), "Spam"
+        db.session.get(User, ids["Kim"]).is_course_team = True
         db.session.commit()
     return ids
 
@@ -153,6 +155,7 @@ def test_the_people_list_shows_every_role_and_the_status(client, auth, people):
     assert "Learner" in rows_["José Pérez"] and "Africa" in rows_["José Pérez"]
     assert "Suspended" in rows_["Zoé Martin"]
     assert "Admin</span>" in rows_["Ada Admin"]
+    assert "Course team" in rows_["Kim Team"] and "Learner" not in rows_["Kim Team"]
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -165,6 +168,7 @@ def test_the_people_list_shows_every_role_and_the_status(client, auth, people):
     ({"role": "focal_point"}, ["Ana Okafor"]),
     ({"role": "facilitator"}, ["Ana Okafor"]),
     ({"role": "admin"}, ["Ada Admin"]),
+    ({"role": "course_team"}, ["Kim Team"]),
     ({"role": "learner"}, ["José Pérez", "Zoé Martin"]),
     ({"status": "suspended"}, ["Zoé Martin"]),
     ({"status": "active", "role": "learner"}, ["José Pérez"]),
@@ -179,7 +183,7 @@ def test_the_people_list_filters(client, auth, people, query, expected):
 def test_a_filter_with_an_unknown_value_says_so_and_is_ignored(client, auth, people):
     auth.as_new_user(display_name="Ada Admin", is_admin=True)
     page = text(client.get("/admin/users", query_string={"role": "emperor"}))
-    assert "Not a valid choice" in page and len(listed_names(page)) == 4
+    assert "Not a valid choice" in page and len(listed_names(page)) == 5
 
 
 @pytest.mark.parametrize("app_config", [{"PER_PAGE": 1}], ids=["1-per-page"])
@@ -242,6 +246,20 @@ def test_a_persons_page_shows_details_and_roles_but_no_password_or_reflections(a
     assert "My private reflection" not in page and "pbkdf2" not in page
     page = person_page(client, people["Ana"])
     assert "Focal point: Africa, Asia" in page and "circle community" in page and "square community" in page
+
+
+def test_an_admin_puts_someone_on_the_course_team_and_takes_them_off_logged(app, client, auth, people):
+    auth.as_new_user(display_name="Ada Admin", is_admin=True)
+    jose = people["Jose"]
+    assert client.post(f"/admin/users/{jose}/course-team").status_code == 302
+    assert "Remove from the course team" in text(client.get(f"/admin/users/{jose}"))
+    assert client.post(f"/admin/users/{jose}/course-team/remove").status_code == 302
+    assert client.post(f"/admin/users/{people['Zoe']}/course-team").status_code == 403  # suspended
+    with app.app_context():
+        assert db.session.get(User, jose).is_course_team is False
+        acts = db.session.scalars(db.select(AdminAction.action).filter_by(subject_id=jose)
+                                  .order_by(AdminAction.id)).all()
+        assert acts == ["appoint_course_team", "remove_course_team"]
 
 
 def test_suspending_signs_the_person_out_everywhere_and_tells_them_why_at_sign_in(app, client, auth, make_user):

@@ -281,3 +281,130 @@ def test_a_removed_lesson_is_archived_with_its_records_and_restored_when_it_retu
     overview = client.get(OVERVIEW).get_data(as_text=True)
     assert lesson_links(overview) == ["why-listen", "listening-to-disagree", "listening-in-groups"]
     assert overview.count("badge-done") == 1
+
+
+# --- surveys (surveys/<slug>.yml) and the facilitator guide (<locale>/facilitator-guide.md) --------------------
+
+PRE = f"{COURSE}/surveys/pre.yml"
+POST = f"{COURSE}/surveys/post.yml"
+MODULE_SURVEY = f"{COURSE}/surveys/first-steps.yml"
+GUIDE = f"{COURSE}/en/facilitator-guide.md"
+
+
+def write_bytes(name, data):
+    return lambda root: (root / name).write_bytes(data)
+
+
+SURVEY_BROKEN = [
+    pytest.param(swap(PRE, "type: multiple", "type: checkboxes"), PRE, 21,
+                 "question \"where\": unknown type 'checkboxes' (use scale, single, multiple or text)",
+                 id="survey-unknown-question-type"),
+    pytest.param(swap(PRE, "kind: pre", "kind: before"), PRE, 2, "unknown kind 'before' (use pre, post or module)",
+                 id="survey-unknown-kind"),
+    pytest.param(drop(PRE, "      es: ¿Dónde quieres escuchar mejor?\n"), PRE, 22,
+                 'question "where": "text" has no es text (the survey is in en, es)', id="survey-missing-spanish-text"),
+    pytest.param(swap(PRE, "    high: {en: Very, es: Mucha}", "    high: {en: Very}"), PRE, 19,
+                 'question "confidence": "high" has no es text', id="survey-missing-scale-label"),
+    pytest.param(drop(PRE, "  es: Antes de empezar\n"), PRE, 14,
+                 'question "confidence": "text" has language "es", not in the survey\'s title',
+                 id="survey-language-not-in-title"),
+    pytest.param(swap(PRE, "es: [En casa, En el trabajo, En mi comunidad]", "es: [En casa, En el trabajo]"), PRE, 25,
+                 'question "where": every language needs the same number of choices, in the same order (3 in en, '
+                 '2 in es)', id="survey-choice-count-differs"),
+    pytest.param(swap(PRE, "en: [At home, At work, In my community]", "en: [At home]"), PRE, 25,
+                 'question "where": give at least two choices', id="survey-one-choice"),
+    pytest.param(swap(PRE, "slug: hope", "slug: where"), PRE, 28, 'duplicate question slug "where"',
+                 id="survey-duplicate-question-slug"),
+    pytest.param(swap(PRE, "slug: hope", "slug: Hope!"), PRE, 28, "question 3 slug 'Hope!' must be lowercase",
+                 id="survey-bad-question-slug"),
+    pytest.param(swap(PRE, "version: 1", "version: one"), PRE, 3, '"version" must be a whole number from 1',
+                 id="survey-version-not-a-number"),
+    pytest.param(swap(PRE, "version: 1", "version: 0"), PRE, 3, '"version" must be a whole number from 1',
+                 id="survey-version-zero"),
+    pytest.param(drop(PRE, "version: 1\n"), PRE, 2, '"version" must be a whole number from 1',
+                 id="survey-version-missing"),
+    pytest.param(swap(PRE, "max: 5", "max: 1"), PRE, 13, 'question "confidence": a scale needs whole numbers "min" '
+                 'and "max", min below max, from 0 to 10', id="survey-scale-backwards"),
+    pytest.param(swap(PRE, "    type: text\n", "    type: text\n    choices: {en: [a, b], es: [a, b]}\n"), PRE, 30,
+                 'question "hope": unknown field "choices" for a text question', id="survey-field-of-another-type"),
+    pytest.param(swap(PRE, "intro:", "introduction:"), PRE, 7, 'unknown field "introduction"',
+                 id="survey-unknown-field"),
+    pytest.param(swap(MODULE_SURVEY, "module: first-steps", "module: last-steps"), MODULE_SURVEY, 2,
+                 "unknown module 'last-steps' (course.yml has first-steps, going-deeper)", id="survey-unknown-module"),
+    pytest.param(drop(MODULE_SURVEY, "module: first-steps\n"), MODULE_SURVEY, 1,
+                 'a module survey names its module: "module: <module slug>"', id="survey-module-missing"),
+    pytest.param(swap(PRE, "kind: pre", "kind: pre\nmodule: first-steps"), PRE, 3,
+                 'only a survey of kind "module" names a module', id="survey-module-on-a-pre-survey"),
+    pytest.param(swap(POST, "same_as: pre", "same_as: before"), POST, 3,
+                 "same_as: 'before' is not a pre survey of this course (the pre survey is \"pre\")",
+                 id="survey-same-as-missing"),
+    pytest.param(swap(POST, "same_as: pre", "same_as: first-steps"), POST, 3,
+                 "same_as: 'first-steps' is not a pre survey of this course", id="survey-same-as-not-a-pre-survey"),
+    pytest.param(swap(POST, "kind: post", "kind: module\nmodule: going-deeper"), POST, 4,
+                 'only a post survey may say "same_as"', id="survey-same-as-on-a-module-survey"),
+    pytest.param(swap(POST, "same_as: pre", "same_as: pre\nversion: 3"), POST, 4,
+                 'version 3 differs from "pre" (1): leave "version" out to take its version',
+                 id="survey-same-as-with-another-version"),
+    pytest.param(swap(POST, "intro:", "questions: []\nintro:"), POST, 7,
+                 'a survey with "same_as" takes the questions of "pre": remove "questions"',
+                 id="survey-same-as-with-questions"),
+    pytest.param(copy(PRE, f"{COURSE}/surveys/another-pre.yml"), PRE, 2,
+                 'the course already has a pre survey: "another-pre" (one each)', id="survey-two-pre-surveys"),
+    pytest.param(swap(PRE, "  en: Before you start", "  en: Before: you start"), PRE, 5, "YAML cannot be read",
+                 id="survey-yaml-error"),
+    pytest.param(copy(PRE, f"{COURSE}/surveys/extra.yaml"), f"{COURSE}/surveys/extra.yaml", None,
+                 "a survey is a file surveys/<slug>.yml", id="survey-not-a-yml-file"),
+    pytest.param(write_bytes(PRE, b"kind: pre\nversion: 1\ntitle: {en: Caf\xe9}\n"), PRE, 3,
+                 "the file is not UTF-8 text", id="survey-not-utf8"),
+    pytest.param(swap(GUIDE, "title: Running a listening circle", "heading: Running a listening circle"), GUIDE, 2,
+                 'missing "title"', id="guide-missing-title"),
+    pytest.param(swap(GUIDE, "title: Running a listening circle", "title: Running a listening circle\nprint: yes"),
+                 GUIDE, 3, 'unknown field "print" (a guide has only a title)', id="guide-unknown-field"),
+    pytest.param(swap(GUIDE, "---\ntitle", "title"), GUIDE, 1, "must start with front matter",
+                 id="guide-no-front-matter"),
+    pytest.param(write_bytes(GUIDE, b"---\ntitle: Guide\n---\nLine two\nCaf\xe9\n"), GUIDE, 5,
+                 "the file is not UTF-8 text", id="guide-not-utf8"),
+    pytest.param(swap(GUIDE, "- What helped you listen?\n", ""), None, None, None, id="guide-still-has-a-body"),
+    pytest.param(copy(GUIDE, f"{COURSE}/en/notes.md"), f"{COURSE}/en/notes.md", None,
+                 "only facilitator-guide.md may sit directly in a language folder", id="stray-file-in-a-language"),
+    pytest.param(write_bytes(EN, b"---\ntitle: Why listen?\nminutes: 10\n---\nCaf\xe9\n"), EN, 5,
+                 "the file is not UTF-8 text", id="lesson-not-utf8"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "name", "line", "message"), SURVEY_BROKEN)
+def test_a_broken_survey_or_guide_is_reported_with_file_line_and_problem(tree, mutate, name, line, message):
+    if name is None:  # a change that must stay valid
+        mutate(tree)
+        assert read_content(tree)
+        return
+    test_a_broken_tree_is_reported_with_file_line_and_problem(tree, mutate, name, line, message)
+
+
+def test_the_sample_surveys_and_guides_are_read(tree):
+    (course,) = read_content(tree)
+    surveys = {survey.slug: survey for survey in course.surveys}
+    assert sorted(surveys) == ["first-steps", "post", "pre"]
+    assert [q.slug for q in surveys["post"].questions] == ["confidence", "where", "hope"]
+    assert surveys["post"].version == 1 and surveys["first-steps"].module == "first-steps"
+    assert surveys["pre"].questions[1].texts["es"]["choices"] == ["En casa", "En el trabajo", "En mi comunidad"]
+    assert {locale: guide.title for locale, guide in course.guides.items()} == {
+        "en": "Running a listening circle", "es": "Cómo facilitar un círculo de escucha"}
+
+
+def test_check_and_sync_report_a_broken_survey_and_change_nothing(app, runner, tree):
+    sync(runner, tree)
+    before = snapshot(app)
+    edit(tree, PRE, "type: multiple", "type: checkboxes")
+    for command in ("check", "sync"):
+        result = cli(runner, command, tree)
+        assert result.exit_code == 1
+        assert f"{PRE}:21: question \"where\": unknown type 'checkboxes'" in result.output
+    assert snapshot(app) == before
+
+
+def test_a_course_without_surveys_or_guides_is_still_valid(tree):
+    shutil.rmtree(tree / COURSE / "surveys")
+    (tree / GUIDE).unlink()
+    (course,) = read_content(tree)
+    assert course.surveys == [] and list(course.guides) == ["es"]

@@ -17,11 +17,15 @@ from colab.cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from colab.communities.models import Cohort, Community, Post, PostRevision, Thread
 from colab.courses.models import Activity, Course, Response
 from colab.extensions import db
+from colab.feedback.models import LessonFeedback
+from colab.focus_groups.models import FocusGroup
 from colab.harassment.models import HarassmentEntry, HarassmentReport
 from colab.markup import render
 from colab.models_base import utcnow
 from colab.moderation.models import ModerationAction, PostReport
 from colab.notifications.models import Notification
+from colab.publishing.models import Publication
+from colab.surveys.models import Survey, SurveyAnswer
 
 # Every column that points at user.id, and where the export shows the rows it marks as the person's.
 # A new table with a user foreign key fails test_every_foreign_key_to_the_user_is_exported until it is
@@ -50,8 +54,14 @@ EXPORTED = {
     ("invitation", "accepted_by_id"): "cohorts.invitations_accepted",
     ("invitation", "invited_by_id"): "cohorts.invitations_sent",
     ("shared_reflection", "hidden_by_id"): "cohorts.reflections_hidden",
+    ("lesson_feedback", "user_id"): "course_team.lesson_feedback",
+    ("survey_answer", "user_id"): "course_team.survey_answers",
+    ("focus_group", "recorded_by_id"): "course_team.focus_groups_recorded",
+    ("publication", "published_by_id"): "course_team.content_published",
 }
 NOT_EXPORTED = {
+    ("staged_upload", "uploaded_by_id"):
+        "a course upload waiting for its preview: course files for at most 6 hours, nothing about the person",
     ("harassment_report", "reported_user_id"):
         "confidential: the person reported never learns that there is a report, let alone who made it",
     ("notification", "actor_id"):
@@ -114,6 +124,18 @@ def everything(app, client, auth, make_user, content, community_kit):
         db.session.flush()
         db.session.add(SharedReflection(response_id=other_response.id, cohort_id=cohort.id, hidden_at=utcnow(),
                                         hidden_by_id=me_id))
+        lesson_id = db.session.scalar(db.select(Activity.lesson_id))
+        db.session.add(LessonFeedback(user_id=me_id, lesson_id=lesson_id, usefulness=4, better="My better idea"))
+        db.session.add(LessonFeedback(user_id=other_id, lesson_id=lesson_id, unsafe="SECRET UNSAFE FEEDBACK"))
+        survey = Survey(course_id=course.id, slug="pre", kind="pre", version=2, questions=[], texts={})
+        db.session.add(survey)
+        db.session.flush()
+        db.session.add(SurveyAnswer(user_id=me_id, survey_id=survey.id, run_key="self", version=2,
+                                    answers={"confidence": "My survey answer"}))
+        db.session.add(FocusGroup(course_id=course.id, recorded_by_id=me_id, held_on=date(2026, 2, 1), participants=6,
+                                  worked="My focus group notes"))
+        db.session.add(Publication(course_slug=course.slug, kind="publish", published_by_id=me_id,
+                                   summary="My publication", before_zip=b"", after_zip=b""))
         mine = db.session.scalar(db.select(Post).filter_by(author_id=me_id))
         db.session.add(PostRevision(post_id=mine.id, body_source="My first draft", body_html=render("My first draft")))
         theirs = Post(thread_id=thread_id, author_id=other_id, body_source="Their reply",
@@ -164,7 +186,7 @@ def test_export_covers_every_table_that_points_at_the_person(app, client, everyt
                  "My report note", "My moderation reason", "Warned about me", "My harassment report",
                  "My added information", "My note as a handler", "africa", "My Printed Name", "My suspension reason",
                  "Suspended me because", "my-cert-code",
-                 "My revoke reason"):
+                 "My revoke reason", "My better idea", "My survey answer", "My focus group notes", "My publication"):
         assert mine in body, mine
     assert data["account"]["email"] == "me@example.org"
     assert data["sessions"][0]["browser"] == "" or isinstance(data["sessions"][0]["browser"], str)
@@ -174,7 +196,8 @@ def test_export_holds_nothing_private_of_anyone_else(app, client, everything):
     body = text(download(client))
     for secret in ("other.private@example.org", "SECRET REPORT ABOUT ME", "SECRET HANDLER NOTE",
                    "SECRET DISMISSAL", "dismiss", "SECRET-CODE", "SECRET NAME",
-                   "SECRET ADMIN NOTE", "Other Person", "SECRET SHARED REFLECTION", "invitee.private"):
+                   "SECRET ADMIN NOTE", "Other Person", "SECRET SHARED REFLECTION", "invitee.private",
+                   "SECRET UNSAFE FEEDBACK"):
         assert secret not in body, secret
     assert "@example.org" not in body.replace("me@example.org", "")
 

@@ -30,7 +30,8 @@ ROUTES = [
     # a person who does not exist: admins get a 404, everyone else never learns even that
     ("GET", "/admin/users/999999", 302, 403, 404),
     *[("POST", f"/admin/users/999999/{action}", 302, 403, 404)
-      for action in ("suspend", "reactivate", "delete", "admin", "admin/remove", "focal-points",
+      for action in ("suspend", "reactivate", "delete", "admin", "admin/remove", "course-team", "course-team/remove",
+                     "focal-points",
                      "focal-points/1/remove", "facilitator", "facilitator/1/remove",
                      "cohort-facilitator", "cohort-facilitator/1/remove")],
     ("GET", "/sign-in", 200, 302, 302),

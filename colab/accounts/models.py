@@ -66,6 +66,8 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"), index=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Appointed by admins: reads the course team's report, focus-group notes and unsafe flags; publishes content.
+    is_course_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)  # the people list's order
     # Set by an admin (admin.service.suspend): the person cannot sign in, and is told why once they give the password.

@@ -20,7 +20,8 @@ class PeopleFilterForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[Optional()], choices=[
         SelectChoice("", _l("Any role")), SelectChoice("learner", _l("Learner")),
         SelectChoice("facilitator", _l("Facilitator")),
-        SelectChoice("focal_point", _l("Focal point")), SelectChoice("admin", _l("Admin"))])
+        SelectChoice("focal_point", _l("Focal point")), SelectChoice("course_team", _l("Course team")),
+        SelectChoice("admin", _l("Admin"))])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
         SelectChoice("", _l("Any status")), SelectChoice("active", _l("Active")),
         SelectChoice("suspended", _l("Suspended"))])

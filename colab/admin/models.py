@@ -36,6 +36,10 @@ class AdminAct(enum.StrEnum):
     MOVE_LEARNER = "move_learner"
     HIDE_REFLECTION = "hide_reflection"
     RESTORE_REFLECTION = "restore_reflection"
+    APPOINT_COURSE_TEAM = "appoint_course_team"
+    REMOVE_COURSE_TEAM = "remove_course_team"
+    PUBLISH_CONTENT = "publish_content"
+    RESTORE_CONTENT = "restore_content"
 
 
 class AdminAction(db.Model):

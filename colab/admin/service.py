@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from .models import AdminAct, AdminAction
 
-ROLE_FILTERS = ("learner", "facilitator", "focal_point", "admin")
+ROLE_FILTERS = ("learner", "facilitator", "focal_point", "course_team", "admin")
 STATUS_FILTERS = ("active", "suspended")
 
 
@@ -22,15 +22,17 @@ STATUS_FILTERS = ("active", "suspended")
 
 @dataclass
 class PersonRoles:
-    """Every role of one person: admin, the regions they are focal point for, how many communities they facilitate."""
+    """Every role of one person: admin, course team, the regions they are focal point for, how many communities
+    they facilitate."""
 
     admin: bool = False
+    course_team: bool = False
     regions: list = field(default_factory=list)
     facilitated: int = 0
 
     @property
     def learner_only(self):
-        return not (self.admin or self.regions or self.facilitated)
+        return not (self.admin or self.course_team or self.regions or self.facilitated)
 
 
 def _like(text):
@@ -60,8 +62,11 @@ def people_page(page, per_page, search="", region=None, role=None, status=None):
         query = query.where(User.id.in_(_FOCAL_IDS))
     elif role == "facilitator":
         query = query.where(User.id.in_(_FACILITATOR_IDS))
+    elif role == "course_team":
+        query = query.where(User.is_course_team)
     elif role == "learner":
-        query = query.where(User.is_admin.is_(False), User.id.not_in(_FOCAL_IDS), User.id.not_in(_FACILITATOR_IDS))
+        query = query.where(User.is_admin.is_(False), User.is_course_team.is_(False), User.id.not_in(_FOCAL_IDS),
+                            User.id.not_in(_FACILITATOR_IDS))
     if status == "active":
         query = query.where(User.suspended_at.is_(None))
     elif status == "suspended":
@@ -73,7 +78,7 @@ def people_page(page, per_page, search="", region=None, role=None, status=None):
 def roles_of(users):
     """{user_id: PersonRoles} for a page of people, in two queries whatever its length."""
     ids = [user.id for user in users]
-    roles = {user.id: PersonRoles(admin=user.is_admin) for user in users}
+    roles = {user.id: PersonRoles(admin=user.is_admin, course_team=user.is_course_team) for user in users}
     if not ids:
         return roles
     for user_id, region in db.session.execute(db.select(FocalPoint.user_id, Region).join(Region)
@@ -149,6 +154,16 @@ def remove_admin(actor, user):
     policy.ensure("admin.remove_admin", user, actor)
     user.is_admin = False
     log(actor, AdminAct.REMOVE_ADMIN, user)
+
+
+def set_course_team(actor, user, member):
+    """Put user on the course team (member True) or take them off it; False if nothing changed."""
+    policy.ensure("admin.set_course_team", user, actor)
+    if user.is_course_team == member:
+        return False
+    user.is_course_team = member
+    log(actor, AdminAct.APPOINT_COURSE_TEAM if member else AdminAct.REMOVE_COURSE_TEAM, user)
+    return True
 
 
 def appoint_focal_point(actor, user, region):

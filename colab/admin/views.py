@@ -127,6 +127,20 @@ def make_admin(user_id):
     return _confirmed(_person(user_id), "admin.make_admin", service.make_admin, lambda: _("They are now an admin."))
 
 
+@bp.post("/users/<int:user_id>/course-team")
+def appoint_course_team(user_id):
+    return _confirmed(_person(user_id), "admin.set_course_team",
+                      lambda actor, user: service.set_course_team(actor, user, True),
+                      lambda: _("They are on the course team: they read the course team's report and publish content."))
+
+
+@bp.post("/users/<int:user_id>/course-team/remove")
+def remove_course_team(user_id):
+    return _confirmed(_person(user_id), "admin.set_course_team",
+                      lambda actor, user: service.set_course_team(actor, user, False),
+                      lambda: _("They are no longer on the course team."))
+
+
 @bp.post("/users/<int:user_id>/admin/remove")
 def remove_admin(user_id):
     return _confirmed(_person(user_id), "admin.remove_admin", service.remove_admin,

@@ -258,3 +258,22 @@ LESSON_PANEL_PROVIDERS = []
 
 def lesson_panels(user, lesson, responses):
     return [panel for provider in LESSON_PANEL_PROVIDERS for panel in provider(user, lesson, responses)]
+
+
+@dataclass
+class CoursePanel:
+    """A piece of a course overview page that another feature fills (a survey to answer): the template to include
+    and what it needs. module_id places it in that module's section (None: under the course's progress)."""
+
+    template: str
+    data: dict
+    module_id: int | None = None
+
+
+# Other features add panels to a course overview without courses knowing them: each provider is
+# provider(user, course, outline, enrolment) -> [CoursePanel], for a signed-in learner enrolled in the course.
+COURSE_PANEL_PROVIDERS = []
+
+
+def course_panels(user, course, outline, enrolment):
+    return [panel for provider in COURSE_PANEL_PROVIDERS for panel in provider(user, course, outline, enrolment)]

@@ -1,4 +1,7 @@
-"""Load validated content into the database: an upsert keyed by slugs that keeps learners' records."""
+"""Load validated content into the database: an upsert keyed by slugs that keeps learners' records.
+
+Other features store their part of a course folder (surveys, the facilitator guide) through CONTENT_SYNC_STEPS,
+so courses need not know their models."""
 from dataclasses import dataclass
 
 from ..extensions import db
@@ -14,10 +17,19 @@ class SyncReport:
     lessons: int = 0
     texts: int = 0
     archived: int = 0
+    surveys: int = 0
+    guides: int = 0
 
     def __str__(self):
         return (f"{self.courses} courses, {self.modules} modules, {self.lessons} lessons, "
-                f"{self.texts} lesson texts; {self.archived} items archived")
+                f"{self.texts} lesson texts; {self.archived} items archived; "
+                f"{self.surveys} surveys, {self.guides} facilitator guides")
+
+
+# Each step is step(course, spec, report): it stores its part of the validated CourseSpec for the Course row
+# (whose modules and lessons are already synced), counts what it did in report, and flushes. A step may raise
+# ContentError for a problem only the database shows; the caller then rolls back and nothing is changed.
+CONTENT_SYNC_STEPS = []
 
 
 def sync_content(root):
@@ -30,6 +42,9 @@ def sync_content(root):
         db.session.add(course)
         course.position, course.title, course.summary, course.archived = spec.position, spec.title, spec.summary, False
         _sync_modules(course, spec, report)
+        db.session.flush()
+        for step in CONTENT_SYNC_STEPS:
+            step(course, spec, report)
         report.courses += 1
     for course in existing.values():
         if not course.archived:

@@ -86,7 +86,8 @@ def overview(course_slug):
     enrolment = service.enrolment_for(user, course) if user else None
     outline = service.outline(course, user)
     return render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment,
-                           openings=_openings(outline), resume=outline.resume(enrolment) if enrolment else None)
+                           openings=_openings(outline), resume=outline.resume(enrolment) if enrolment else None,
+                           panels=service.course_panels(user, course, outline, enrolment) if enrolment else [])
 
 
 @bp.post("/<course_slug>/enrol")

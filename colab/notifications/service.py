@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..accounts.models import User
 from ..communities.models import Community, Post, Thread
+from ..courses.models import Lesson
 from ..extensions import db
 from ..models_base import utcnow
 from ..moderation.models import ModerationAction
@@ -94,7 +95,21 @@ KINDS = {
                               lambda w: _harassment_update(w.params.get("status"))),
     "harassment_info": Kind(None, None, lambda w: _("The reporter added information to a harassment report."),
                             lambda w: _("The reporter added information to a harassment report.")),
+    # A learner's unsafe flag on a lesson, to the course team and admins: names the course and lesson (params:
+    # lesson id), never the learner nor what they wrote; linked by the stored link to the course team's report.
+    "lesson_unsafe": Kind(None, None, lambda w: _lesson_unsafe(w.params.get("lesson")),
+                          lambda w: _("A learner flagged something in a lesson as unsafe or hurtful.")),
 }
+
+
+def _lesson_unsafe(lesson_id):
+    """The flag's words: the lesson and its course in the reader's language (the session keeps what it loads)."""
+    lesson = db.session.get(Lesson, lesson_id) if isinstance(lesson_id, int) else None
+    if lesson is None:
+        return _("A learner flagged something in a lesson as unsafe or hurtful.")
+    locale = str(get_locale())
+    return _("A learner flagged something in “%(lesson)s” (%(course)s) as unsafe or hurtful. Read it in the "
+             "course team's report.", lesson=lesson.text_in(locale).title, course=lesson.course.title_in(locale))
 
 
 def _harassment_update(status):

@@ -1,5 +1,6 @@
 """Real-browser fixtures: a live Co-Lab server on a free local port and Debian's Chromium driven by
 Playwright (never a downloaded browser build): one browser per session, a new context per test."""
+import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -50,12 +51,15 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
+    content = root / "content"  # a copy: the course team's journey publishes into it
+    shutil.copytree(SAMPLE_CONTENT, content)
     # No SERVER_NAME: the browser reaches the app as 127.0.0.1:<port>.
-    app = make_test_app("sqlite:///" + str(root / "colab.sqlite"), root / "instance", SERVER_NAME=None)
+    app = make_test_app("sqlite:///" + str(root / "colab.sqlite"), root / "instance", SERVER_NAME=None,
+                        CONTENT_DIR=str(content), PUBLISH_RATE_LIMIT="1000 per minute")
     with app.app_context():
         db.create_all()
         accounts.ensure_regions()
-        sync_content(SAMPLE_CONTENT)
+        sync_content(content)
         db.session.commit()
     server = LiveServer(app)
     server.thread.start()

@@ -166,7 +166,7 @@ def test_a_cohort_from_appointment_to_verified_certificate(new_context, live_ser
     # 5. They complete lesson 1, writing a reflection they share with the cohort.
     visit(learner, COURSE + "why-listen/")
     reflection = f"My grandmother listened without interrupting ({lang})."
-    learner.locator("textarea").first.fill(reflection)
+    learner.locator("#a-last-time-heard-text").fill(reflection)
     follow(learner, learner.get_by_role("button", name=words("Save reflection")))
     follow(learner, learner.get_by_role("button", name=words("Share with my cohort")))
     follow(learner, learner.get_by_role("button", name=words("Mark as done and continue")))

@@ -189,11 +189,11 @@ def test_learner_journey(page, live_server, lang):
 
     # A reflection is saved and is still there after a reload.
     reflection = f"Heard by my grandmother ({lang}), last summer."
-    page.locator("textarea").fill(reflection)
+    page.locator("#a-last-time-heard-text").fill(reflection)
     follow(page, page.get_by_role("button", name=ui["save_reflection"]))
     expect(flash(page)).to_have_text(ui["reflection_saved"])
     reload(page)
-    expect(page.locator("textarea")).to_have_value(reflection)
+    expect(page.locator("#a-last-time-heard-text")).to_have_value(reflection)
 
     # The self-check: wrong first, then right.
     page.get_by_label(text["wrong_choice"]).check()

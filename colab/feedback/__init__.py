@@ -1,0 +1,1 @@
+"""What learners say about each lesson: useful or not, what would make it better, and what felt unsafe."""

@@ -1,0 +1,1 @@
+"""Focus-group sessions recorded by facilitators and focal points, for the course team."""
