@@ -33,7 +33,9 @@ def content_check(path):
     from .courses.loader import read_content
     courses = _or_fail(lambda: read_content(_content_dir(path)))
     lessons = sum(len(c.lessons) for c in courses)
-    click.echo(f"Content is valid: {len(courses)} courses, {lessons} lessons.")
+    surveys, guides = sum(len(c.surveys) for c in courses), sum(len(c.guides) for c in courses)
+    click.echo(f"Content is valid: {len(courses)} courses, {lessons} lessons, {surveys} surveys, "
+               f"{guides} facilitator guides.")
 
 
 @content_cli.command("sync")
