@@ -127,7 +127,7 @@ def everything(app, client, auth, make_user, content, community_kit):
         lesson_id = db.session.scalar(db.select(Activity.lesson_id))
         db.session.add(LessonFeedback(user_id=me_id, lesson_id=lesson_id, usefulness=4, better="My better idea"))
         db.session.add(LessonFeedback(user_id=other_id, lesson_id=lesson_id, unsafe="SECRET UNSAFE FEEDBACK"))
-        survey = Survey(course_id=course.id, slug="pre", kind="pre", version=2, questions=[], texts={})
+        survey = Survey(course_id=course.id, slug="my-own-survey", kind="pre", version=2, questions=[], texts={})
         db.session.add(survey)
         db.session.flush()
         db.session.add(SurveyAnswer(user_id=me_id, survey_id=survey.id, run_key="self", version=2,
