@@ -37,8 +37,9 @@ class Refusal:
 
 # --- facts about a person, cached for the request -------------------------------------------------
 
-def _cache(name, key, compute):
-    """compute(), kept for the rest of the request under (name, key)."""
+def request_cache(name, key, compute):
+    """compute(), kept for the rest of the request under (name, key); forget() drops it. Other modules keep their
+    own request-scoped facts here too (pacing's locked modules), so a change of role or cohort drops them all."""
     if not has_request_context():
         return compute()
     store = g.setdefault("policy_cache", {})
@@ -53,21 +54,21 @@ def memberships(user):
     def compute():
         rows = db.session.scalars(db.select(Membership).filter_by(user_id=user.id))
         return {row.community_id: row for row in rows}
-    return _cache("memberships", user.id, compute) if user.is_authenticated else {}
+    return request_cache("memberships", user.id, compute) if user.is_authenticated else {}
 
 
 def focal_regions(user):
     """The ids of the regions the user is a focal point for."""
     def compute():
         return set(db.session.scalars(db.select(FocalPoint.region_id).filter_by(user_id=user.id)))
-    return _cache("focal", user.id, compute) if user.is_authenticated else set()
+    return request_cache("focal", user.id, compute) if user.is_authenticated else set()
 
 
 def facilitated_cohorts(user):
     """The ids of the cohorts the user facilitates."""
     def compute():
         return set(db.session.scalars(db.select(CohortFacilitator.cohort_id).filter_by(user_id=user.id)))
-    return _cache("cohorts_facilitated", user.id, compute) if user.is_authenticated else set()
+    return request_cache("cohorts_facilitated", user.id, compute) if user.is_authenticated else set()
 
 
 def cohort_communities(user):
@@ -75,7 +76,7 @@ def cohort_communities(user):
     def compute():
         return set(db.session.scalars(db.select(Cohort.community_id).join(CohortFacilitator)
                                       .where(CohortFacilitator.user_id == user.id)))
-    return _cache("cohort_communities", user.id, compute) if user.is_authenticated else set()
+    return request_cache("cohort_communities", user.id, compute) if user.is_authenticated else set()
 
 
 def learner_cohorts(user):
@@ -84,7 +85,7 @@ def learner_cohorts(user):
         rows = db.session.execute(db.select(Enrolment.course_id, Enrolment.cohort_id)
                                   .where(Enrolment.user_id == user.id, Enrolment.cohort_id.is_not(None)))
         return dict(rows.all())
-    return _cache("cohorts_learning", user.id, compute) if user.is_authenticated else {}
+    return request_cache("cohorts_learning", user.id, compute) if user.is_authenticated else {}
 
 
 def forget(user):
@@ -562,7 +563,7 @@ def harassment_routing(reporter_id, region_id, reported_user_id):
             handlers = admins - {reported_user_id}
         return HarassmentRouting(frozenset(handlers), bool(handlers & admins), bool(handlers & focal),
                                  bool(admins & left_out), bool(focal & left_out), fallback)
-    return _cache("harassment_routing", (reporter_id, region_id, reported_user_id), compute)
+    return request_cache("harassment_routing", (reporter_id, region_id, reported_user_id), compute)
 
 
 def _handles_harassment(user, report):

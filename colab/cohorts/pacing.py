@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from .. import policy
 from ..communities.models import Cohort, Pacing
 from ..courses.models import Enrolment, Lesson, Module
 from ..extensions import db
@@ -83,14 +84,17 @@ def locked_modules(user, course):
     date). Registered with courses.service.MODULE_LOCK_PROVIDERS."""
     if not user.is_authenticated:
         return {}
-    enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
-    if enrolment is None or enrolment.cohort_id is None:
-        return {}
-    cohort = db.session.get(Cohort, enrolment.cohort_id)
-    ended = local_midnight(cohort.ends_on + timedelta(days=1), cohort.timezone) <= utcnow()
-    if cohort.pacing != Pacing.SCHEDULED or ended:
-        return {}
-    return {opening.module.id: opening.opens_at for opening in plan(cohort) if not opening.is_open}
+
+    def compute():
+        enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
+        if enrolment is None or enrolment.cohort_id is None:
+            return {}
+        cohort = db.session.get(Cohort, enrolment.cohort_id)
+        ended = local_midnight(cohort.ends_on + timedelta(days=1), cohort.timezone) <= utcnow()
+        if cohort.pacing != Pacing.SCHEDULED or ended:
+            return {}
+        return {opening.module.id: opening.opens_at for opening in plan(cohort) if not opening.is_open}
+    return policy.request_cache("locked_modules", (user.id, course.id), compute)
 
 
 def lesson_is_locked(user, lesson: Lesson):
