@@ -459,8 +459,7 @@ def _accepts_invitation(user, invitation):
         return Refusal("suspended")
     if invitation.cohort.community.archived_at is not None:
         return Refusal("archived")
-    usable = invitation.status == "pending" and invitation.expires_at > utcnow()
-    return True if usable else Refusal("state")
+    return True if invitation.is_open else Refusal("state")
 
 
 def _has_dashboards(user, target=None):

@@ -99,7 +99,7 @@ def completed_at(certificate):
 
 def cohort_of(user, course):
     """The cohort the learner took the course in and its facilitators, or (None, []) for one on their own."""
-    cohort_id = db.session.scalar(db.select(Enrolment.cohort_id).filter_by(user_id=user.id, course_id=course.id))
+    cohort_id = policy.learner_cohorts(user).get(course.id)
     if cohort_id is None:
         return None, []
     cohort = db.session.get(Cohort, cohort_id)

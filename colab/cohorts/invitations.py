@@ -22,6 +22,7 @@ from ..courses.models import Enrolment
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LANGUAGES
 from ..models_base import utcnow
+from ..spreadsheets import guard
 from .models import Invitation, InvitationStatus
 from .service import join_cohort
 
@@ -354,24 +355,16 @@ def send_list(cohort, text, invited_by):
     return preview, made
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell):
-    """A cell a spreadsheet will not run as a formula: those starting with = + - @ (or a tab) get an apostrophe."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
 def problem_rows_csv(preview, labels):
     """The rows that were not ready, as written, plus a "status" column (labels: {status: words}); as CSV text
     with the file's own separator."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=preview.delimiter, lineterminator="\r\n")
     width = len(preview.header)
-    writer.writerow([spreadsheet_safe(cell) for cell in preview.header] + ["status"])
+    writer.writerow([guard(cell) for cell in preview.header] + ["status"])
     for row in preview.problems:
         cells = row.cells + [""] * (width - len(row.cells))
-        writer.writerow([spreadsheet_safe(cell) for cell in cells] + [spreadsheet_safe(str(labels[row.status]))])
+        writer.writerow([guard(cell) for cell in cells] + [guard(str(labels[row.status]))])
     return out.getvalue()
 
 
@@ -385,9 +378,8 @@ def find_by_token(token):
 
 
 def usable(invitation):
-    """Whether the link can still be used: pending, not expired, and its cohort's community not archived."""
-    return (invitation is not None and invitation.status == InvitationStatus.PENDING
-            and invitation.expires_at > utcnow() and invitation.cohort.community.archived_at is None)
+    """Whether the link can still be used (an unknown link cannot)."""
+    return invitation is not None and invitation.is_open
 
 
 def account_for(invitation):

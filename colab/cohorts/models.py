@@ -77,6 +77,12 @@ class Invitation(db.Model):
 
     cohort: Mapped[Cohort] = relationship()
 
+    @property
+    def is_open(self):
+        """Whether its link can still be used: pending, not expired, its cohort's community not archived."""
+        return (self.status == InvitationStatus.PENDING and self.expires_at > utcnow()
+                and self.cohort.community.archived_at is None)
+
 
 class SharedReflection(db.Model):
     """A reflection its author shared with their cohort. shared_at is None once unshared; hidden_at is set

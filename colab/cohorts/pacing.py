@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from .. import policy
 from ..communities.models import Cohort, Pacing
-from ..courses.models import Enrolment, Lesson, Module
+from ..courses.models import Lesson, Module
 from ..extensions import db
 from ..models_base import utcnow
 from .models import ModuleRelease
@@ -86,10 +86,10 @@ def locked_modules(user, course):
         return {}
 
     def compute():
-        enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
-        if enrolment is None or enrolment.cohort_id is None:
+        cohort_id = policy.learner_cohorts(user).get(course.id)
+        if cohort_id is None:
             return {}
-        cohort = db.session.get(Cohort, enrolment.cohort_id)
+        cohort = db.session.get(Cohort, cohort_id)
         ended = local_midnight(cohort.ends_on + timedelta(days=1), cohort.timezone) <= utcnow()
         if cohort.pacing != Pacing.SCHEDULED or ended:
             return {}

@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..admin.models import AdminAct
 from ..admin.service import log
 from ..communities.models import Cohort
-from ..courses.models import Activity, Enrolment, Lesson, Response
+from ..courses.models import Activity, Enrolment, Response
 from ..courses.service import LessonPanel
 from ..extensions import db
 from ..models_base import utcnow
@@ -180,9 +180,10 @@ def shared_with(user, cohorts, activity_ids):
     return found
 
 
-def lesson_panels(user, lesson: Lesson, responses):
+def lesson_panels(page):
     """The panels a lesson page shows (registered with courses.service.LESSON_PANEL_PROVIDERS): under each of the
     user's reflections, sharing it with their cohort; after the activities, what each cohort they read shares."""
+    user, lesson, responses = page.user, page.lesson, page.responses
     reflections = [activity for activity in lesson.activities
                    if activity.kind == "reflection" and not activity.archived]
     if not user.is_authenticated or not reflections:

@@ -252,12 +252,23 @@ class LessonPanel:
 
 
 # Other features add panels to a lesson page without courses knowing them: each provider is
-# provider(user, lesson, responses) -> [LessonPanel], responses being the user's {activity_id: Response}.
+@dataclass
+class LessonPage:
+    """What a lesson page already knows, handed to each panel provider so none asks for it again."""
+
+    user: object
+    lesson: Lesson
+    responses: dict  # the user's {activity_id: Response}
+    outline: Outline
+    enrolment: Enrolment | None
+
+
+# provider(page: LessonPage) -> [LessonPanel]
 LESSON_PANEL_PROVIDERS = []
 
 
-def lesson_panels(user, lesson, responses):
-    return [panel for provider in LESSON_PANEL_PROVIDERS for panel in provider(user, lesson, responses)]
+def lesson_panels(page):
+    return [panel for provider in LESSON_PANEL_PROVIDERS for panel in provider(page)]
 
 
 @dataclass

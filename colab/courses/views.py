@@ -118,7 +118,7 @@ def _render_lesson(course, lesson, enrolment, forms=None, status=200):
     outline = service.outline(course, current_user)
     responses = service.responses_for(current_user, lesson)
     activities = [a for a in lesson.activities if not a.archived]
-    panels = service.lesson_panels(current_user, lesson, responses)
+    panels = service.lesson_panels(service.LessonPage(current_user, lesson, responses, outline, enrolment))
     forms = forms or {}
     for activity in activities:
         if activity.id not in forms:

@@ -9,8 +9,7 @@ from flask import Response, url_for
 from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
 
-# A spreadsheet runs a cell that starts with one of these as a formula: display names are chosen by people.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ..spreadsheets import guard
 
 
 @dataclass
@@ -172,11 +171,6 @@ def courses_table(summary):
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
-
-def guard(text):
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_response(table, filename):
     """The table as a UTF-8 CSV download (with a byte-order mark, so spreadsheet apps read accents right)."""

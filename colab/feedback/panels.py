@@ -4,9 +4,9 @@ from . import service
 from .forms import feedback_form
 
 
-def lesson_panels(user, lesson, responses):
+def lesson_panels(page):
     """After the activities: the learner's own feedback form, filled with what they told us before."""
-    if not user.is_authenticated:
+    if not page.user.is_authenticated:
         return []
-    feedback = service.feedback_for(user, lesson)
+    feedback = service.feedback_for(page.user, page.lesson)
     return [LessonPanel("feedback/_panel.html", {"feedback": feedback, "form": feedback_form(feedback)})]

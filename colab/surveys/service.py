@@ -158,14 +158,11 @@ def _shown_at(offer, lesson, outline):
     return False
 
 
-def lesson_panels(user, lesson, responses):
+def lesson_panels(page):
     """Cards on a lesson page (registered in courses.service.LESSON_PANEL_PROVIDERS)."""
-    if not user.is_authenticated:
+    user, lesson, enrolment, outline = page.user, page.lesson, page.enrolment, page.outline
+    if not user.is_authenticated or enrolment is None or not course_surveys(lesson.course):
         return []
-    enrolment = courses.enrolment_for(user, lesson.course)
-    if enrolment is None or not course_surveys(lesson.course):
-        return []
-    outline = courses.outline(lesson.course, user)
     found = offers(lesson.course, outline, enrolment, answers_in_run(user, enrolment))
     return [LessonPanel(CARD, _card(offer, lesson.course)) for offer in found if _shown_at(offer, lesson, outline)]
 
