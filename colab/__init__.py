@@ -95,6 +95,8 @@ def _register_blueprints(app):
     from .courses import service as courses
     from .courses.views import bp as courses_bp
     from .dashboards import views as dashboard_views
+    from .directory import views as directory_views
+    from .events import views as event_views
     from .feedback import panels as feedback_panels
     from .feedback import views as feedback_views
     from .focus_groups import views as focus_group_views
@@ -103,13 +105,16 @@ def _register_blueprints(app):
     from .notifications.views import bp as notifications_bp
     from .publishing import views as publishing_views
     from .reports import views as report_views
+    from .resources import views as resource_views
+    from .search import views as search_views
     from .surveys import service as survey_service
     from .surveys import views as survey_views
 
     for blueprint in (site.bp, accounts_bp, courses_bp, admin_bp, community_views.bp, moderation_views.bp,
                       harassment_views.bp, notifications_bp, certificates_bp, cohort_views.bp, invitation_views.bp,
                       reflection_views.bp, dashboard_views.bp, manage_views.bp, feedback_views.bp, survey_views.bp,
-                      focus_group_views.bp, report_views.bp, publishing_views.bp):
+                      focus_group_views.bp, report_views.bp, publishing_views.bp, event_views.bp, resource_views.bp,
+                      directory_views.bp, search_views.bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)

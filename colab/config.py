@@ -49,6 +49,14 @@ DEFAULTS = {
     "PUBLISH_MAX_RATIO": 100,  # unpacked / packed size of one file above 64 KB: Markdown packs about 3 to 1
     "PUBLISH_STAGED_MAX_AGE": 6 * 3600,  # seconds a checked upload waits to be published
     "PUBLISH_RATE_LIMIT": "30 per hour;5 per minute",  # uploads, publications, restorations, per route and person
+    # The commons (calendar, library, directory, search)
+    "RESOURCE_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,  # one uploaded library file (PDF, office document, image)
+    "RESOURCE_LOW_DATA_BYTES": 500 * 1024,  # files this small carry the "low data" mark
+    "RESOURCE_RATE_LIMIT": "10 per hour;30 per day",  # suggestions and uploads, per person
+    "EVENT_RATE_LIMIT": "30 per hour",  # events created or changed, per person
+    "DIRECTORY_MESSAGE_RATE_LIMIT": "5 per hour;20 per day",  # messages sent through the directory, per person
+    "FEED_RATE_LIMIT": "60 per hour",  # fetches of one iCal feed URL (calendar apps poll every few hours)
+    "SEARCH_RATE_LIMIT": "60 per minute;600 per hour",  # searches, per person
     "HSTS_SECONDS": 365 * 24 * 3600,  # sent with HTTPS-only cookies; 0 turns it off
     "QUICK_EXIT_URL": "https://www.wikipedia.org/",  # where "Leave quickly" goes: a neutral site
     "MAIL_SERVER": None,  # None: mail is written to instance/outbox/

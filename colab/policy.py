@@ -15,10 +15,13 @@ from .accounts.models import User
 from .cohorts.models import CohortFacilitator
 from .communities.models import Cohort, Community, FocalPoint, Membership, Post, PostStatus, Role, Thread
 from .courses.models import Activity, Enrolment, Lesson
+from .directory.models import DirectoryBlock, DirectoryProfile
+from .events.models import Event, EventScope
 from .extensions import db
 from .focus_groups.models import FocusGroup
 from .harassment.models import HarassmentReport
 from .models_base import utcnow
+from .resources.models import Resource, ResourceStatus
 
 
 class Refusal:
@@ -698,6 +701,173 @@ def _appoints(user, person):
     return Refusal("suspended") if person.suspended else True
 
 
+# --- the commons: calendar, resource library, directory, search ----------------------------------
+
+def viewed_communities(user):
+    """SQL twin of community.view over Community rows: open ones, those the user belongs to (not pending), and
+    those they moderate."""
+    if not user.is_authenticated:
+        return Community.members_only.is_(False)
+    if user.is_admin:
+        return true()
+    joined = [cid for cid, member in memberships(user).items() if not member.pending]
+    return or_(Community.members_only.is_(False), Community.id.in_(sorted(joined)),
+               Community.region_id.in_(sorted(focal_regions(user))))
+
+
+def _event_place(event):
+    """What an event belongs to, as event.plan judges it: EventScope.GLOBAL, a Region, a Community or a Cohort."""
+    return {EventScope.GLOBAL: EventScope.GLOBAL, EventScope.REGION: event.region,
+            EventScope.COMMUNITY: event.community, EventScope.COHORT: event.cohort}[event.scope]
+
+
+def _plans_events(user, place):
+    """Admins plan global events (place: EventScope.GLOBAL) and any others; focal points their region's (and its
+    communities' and cohorts'); facilitators their community's; cohort facilitators their cohort's. With no
+    place (the blank form): whoever may plan an event somewhere."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if place is None:
+        return bool(focal_regions(user) or _facilitated(user) or facilitated_cohorts(user))
+    if place == EventScope.GLOBAL:
+        return False
+    if isinstance(place, Cohort):
+        if place.community.archived_at is not None:
+            return Refusal("archived")
+        return _leads_cohort(user, place) or _facilitates_cohort(user, place)
+    if isinstance(place, Community):
+        if place.archived_at is not None:
+            return Refusal("archived")
+        return _moderates(user, place)
+    return place.id in focal_regions(user)  # a Region
+
+
+def _views_event(user, event):
+    """Global and regional events: everyone signed in; a community's: its viewers; a cohort's: its learners,
+    facilitators and leads."""
+    if not user.is_authenticated:
+        return False
+    if event.scope == EventScope.COHORT:
+        return _in_cohort(user, event.cohort) or _leads_cohort(user, event.cohort)
+    if event.scope == EventScope.COMMUNITY:
+        return _views_community(user, event.community)
+    return True
+
+
+def _manages_event(user, event):
+    """Edit and cancel: whoever may plan events where it belongs."""
+    return _plans_events(user, _event_place(event))
+
+
+def visible_events(user):
+    """SQL twin of event.view over Event rows."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    cohorts = set(learner_cohorts(user).values()) | facilitated_cohorts(user)
+    led_cohorts = db.select(Cohort.id).join(Community).where(Community.region_id.in_(sorted(focal_regions(user))))
+    return or_(Event.scope.in_([EventScope.GLOBAL, EventScope.REGION]),
+               (Event.scope == EventScope.COMMUNITY)
+               & Event.community_id.in_(db.select(Community.id).where(viewed_communities(user))),
+               (Event.scope == EventScope.COHORT) & or_(Event.cohort_id.in_(sorted(cohorts)),
+                                                        Event.cohort_id.in_(led_cohorts)))
+
+
+def _reviews_resources(user, resource):
+    """Admins; focal points for a resource of their region. With no resource (the queue): whoever reviews some."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if resource is None:
+        return bool(focal_regions(user))
+    return resource.region_id is not None and resource.region_id in focal_regions(user)
+
+
+def reviewable_resources(user):
+    """SQL twin of resource.review over Resource rows."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    return Resource.region_id.in_(sorted(focal_regions(user)))
+
+
+def _views_resource(user, resource):
+    """Published: everyone, signed in or not. A suggestion: its author and its reviewers. Retired: reviewers."""
+    if resource.status == ResourceStatus.PUBLISHED:
+        return True
+    if resource.status != ResourceStatus.RETIRED and user.is_authenticated \
+            and resource.suggested_by_id is not None and resource.suggested_by_id == user.id:
+        return True
+    return _reviews_resources(user, resource)
+
+
+def _acts_on_resource(*statuses):
+    def rule(user, resource):
+        if not _reviews_resources(user, resource):
+            return False
+        return True if resource.status in statuses else Refusal("state")
+    return rule
+
+
+def _views_profile(user, profile):
+    """A published profile: everyone signed in; one's own, always."""
+    if not user.is_authenticated or profile is None:
+        return False
+    return profile.published or profile.user_id == user.id
+
+
+def listed_profiles(user):
+    """SQL twin of directory.profile over DirectoryProfile rows, for the list, the map and search: published
+    profiles only (one's own unpublished profile is never counted)."""
+    return DirectoryProfile.published.is_(True) if user.is_authenticated else false()
+
+
+def _blocked_by(user, other_id):
+    return db.session.scalar(db.select(DirectoryBlock.id).filter_by(blocker_id=other_id, blocked_id=user.id)) \
+        is not None
+
+
+def _messages_profile(user, profile):
+    """Write to a published profile that takes messages, never one's own; a block answers like a closed
+    profile ("unavailable"), so the blocked person is not told."""
+    if not _views_profile(user, profile) or profile.user_id == user.id or user.suspended:
+        return False
+    if not profile.published or not profile.accepts_messages or _blocked_by(user, profile.user_id):
+        return Refusal("unavailable")
+    return True
+
+
+def _replies_to_message(user, message):
+    """The recipient answers the sender through Co-Lab, unless the sender is gone or blocked the recipient."""
+    if not user.is_authenticated or message.recipient_id != user.id or user.suspended:
+        return False
+    if message.sender_id is None or _blocked_by(user, message.sender_id):
+        return Refusal("unavailable")
+    return True
+
+
+def _blocks(user, person):
+    return user.is_authenticated and person is not None and person.id != user.id
+
+
+def _manages_organisations(user, target):
+    """Admins; focal points for organisations of their region (target: an Organisation, a Region, or None for
+    the blank form)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if target is None:
+        return bool(focal_regions(user))
+    region_id = target.id if not hasattr(target, "region_id") else target.region_id
+    return region_id is not None and region_id in focal_regions(user)
+
+
 # action -> rule(user, target). Names are "<noun>.<verb>".
 RULES = {
     "course.browse": lambda user, target: True,
@@ -779,6 +949,29 @@ RULES = {
     "cohort.frame": _frames_cohort_dialogue,  # open a dialogue thread in the cohort's space (target: the Cohort)
     "thread.moderate": _moderates_thread,  # lock, unlock, pin, unpin, slow mode
     "thread.publish": _publishes_in_thread,  # post here without waiting for a moderator
+    # the commons (issue 10)
+    "calendar.view": _signed_in,  # the calendar pages, the personal feed's settings
+    "event.view": _views_event,
+    "event.create": _plans_events,  # target: EventScope.GLOBAL, a Region, a Community, a Cohort, or None
+    "event.edit": _manages_event,
+    "event.cancel": _manages_event,  # and reinstate
+    "resource.list": lambda user, target: True,
+    "resource.view": _views_resource,  # and download its file
+    "resource.suggest": _signed_in,
+    "resource.review": _reviews_resources,  # the queue (target None) or one resource
+    "resource.approve": _acts_on_resource(ResourceStatus.SUGGESTED, ResourceStatus.DECLINED),
+    "resource.decline": _acts_on_resource(ResourceStatus.SUGGESTED),
+    "resource.edit": _acts_on_resource(ResourceStatus.SUGGESTED, ResourceStatus.PUBLISHED),
+    "resource.retire": _acts_on_resource(ResourceStatus.PUBLISHED),
+    "resource.reinstate": _acts_on_resource(ResourceStatus.RETIRED),
+    "directory.view": _signed_in,  # the list, the map, organisations
+    "directory.edit_own": _signed_in,  # one's own profile: write, publish, hide
+    "directory.profile": _views_profile,
+    "directory.message": _messages_profile,
+    "directory.reply": _replies_to_message,
+    "directory.block": _blocks,  # target: the User (and unblock)
+    "organisation.manage": _manages_organisations,  # create, edit, unpublish
+    "search.use": _signed_in,
 }
 
 

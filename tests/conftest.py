@@ -73,7 +73,8 @@ def make_test_app(database_url, instance_path, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast for tests; production uses scrypt
         "SIGN_UP_RATE_LIMIT": "1000 per minute",
         **dict.fromkeys(("THREAD_RATE_LIMIT", "POST_RATE_LIMIT", "POST_EDIT_RATE_LIMIT", "INVITATION_SEND_RATE_LIMIT",
-                         "INVITATION_ACCEPT_RATE_LIMIT"), "1000 per minute"),
+                         "INVITATION_ACCEPT_RATE_LIMIT", "RESOURCE_RATE_LIMIT", "EVENT_RATE_LIMIT",
+                         "DIRECTORY_MESSAGE_RATE_LIMIT", "FEED_RATE_LIMIT", "SEARCH_RATE_LIMIT"), "1000 per minute"),
         "MAIL_SERVER": None,
         "SERVER_NAME": "colab.test",
         **overrides,

@@ -85,6 +85,7 @@ class LessonText(db.Model):
     minutes: Mapped[int] = mapped_column(Integer)
     objectives: Mapped[list] = mapped_column(JSON, default=list)
     content_note: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # library slugs, in order
     # Only the lesson page needs the body; outlines load titles and minutes without it.
     body_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML, deferred=True)
 

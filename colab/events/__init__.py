@@ -1,0 +1,1 @@
+"""The joint calendar: events by scope (global, region, community, cohort), .ics downloads and iCal feeds."""

@@ -1,0 +1,1 @@
+"""The resource library: guides, toolkits, research and more, by topic, language, region and kind."""
