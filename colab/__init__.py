@@ -105,6 +105,7 @@ def _register_blueprints(app):
     from .notifications.views import bp as notifications_bp
     from .publishing import views as publishing_views
     from .reports import views as report_views
+    from .resources import panels as resource_panels
     from .resources import views as resource_views
     from .search import views as search_views
     from .surveys import service as survey_service
@@ -123,6 +124,7 @@ def _register_blueprints(app):
     if reflections.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(reflections.lesson_panels)
     survey_service.register()  # the surveys' content sync step and their cards on lesson and course pages
+    resource_panels.register()  # "From the library" under a lesson, and the suggesters' notifications
     if feedback_panels.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(feedback_panels.lesson_panels)
     site.register_error_pages(app)

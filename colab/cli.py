@@ -16,7 +16,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 
 def register(app):
-    for group in (content_cli, translate_cli, users_cli):
+    from .search.commands import search_cli
+    for group in (content_cli, translate_cli, users_cli, search_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)
     app.cli.add_command(demo)
@@ -74,7 +75,8 @@ def _pybabel(*args):
 def translate_extract():
     """Extract every translatable string into translations/messages.pot."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2",
-             "--add-location=file", "--sort-by-file", "--omit-header", "-o", "translations/messages.pot", ".")
+             "-k", "lazy_pgettext:1c,2", "--add-location=file", "--sort-by-file", "--omit-header",
+             "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("update")

@@ -11,10 +11,13 @@ from .communities.models import Pacing
 from .courses import service as courses
 from .courses.models import LessonProgress
 from .demo_dialogues import DIALOGUES
+from .directory import demo as directory_demo
+from .events import demo as events_demo
 from .extensions import db
 from .feedback.models import LessonFeedback
 from .focus_groups.models import FocusGroup
 from .models_base import utcnow
+from .resources import demo as library_demo
 
 DEMO_PASSWORD = "together-for-change"
 DEMO_USERS = [
@@ -79,6 +82,10 @@ def load_demo():
                 courses.set_completed(user, first_lesson)
     users[COURSE_TEAM].is_course_team = True
     _load_communities(users, regions, first_course)
+    db.session.flush()
+    directory_demo.seed(DEMO_PASSWORD)  # a few people who chose to be in the directory, and organisations
+    library_demo.seed()
+    events_demo.seed()
     db.session.flush()
     return True
 

@@ -1,4 +1,7 @@
 """The extension objects, created unbound; create_app binds them."""
+import time
+from math import ceil
+
 from flask import current_app, request
 from flask_babel import Babel
 from flask_compress import Compress
@@ -33,9 +36,15 @@ def _render_type(type_, obj, autogen_context):
     return plain.get(type(obj), False) if type_ == "type" else False
 
 
+def _include_name(name, type_, parent_names):
+    """What Alembic compares: everything but the full-text index objects no model describes (colab.search)."""
+    from .search.models import include_name
+    return include_name(name, type_, parent_names)
+
+
 # Objects stay loaded after the request commits, so a page rendered after a commit does not reload them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_type)
+migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_type, include_name=_include_name)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
@@ -56,3 +65,9 @@ def _reads_only():
 # Every write a person can repeat has a limit: WRITE_RATE_LIMIT per route unless the route sets its own.
 limiter = Limiter(key_func=rate_limit_key, default_limits=[lambda: current_app.config["WRITE_RATE_LIMIT"]],
                   default_limits_per_method=True, default_limits_exempt_when=_reads_only)
+
+
+def minutes_until_reset():
+    """For a 429 page: whole minutes until the limit just hit lets the person through again (at least 1)."""
+    limit = limiter.current_limit
+    return max(1, ceil((limit.window.reset_time - time.time()) / 60)) if limit is not None else 1

@@ -3,12 +3,14 @@
 render() is the only producer of SafeHTML, the only type templates print unescaped. The column types
 below store it and refuse anything else, so HTML that skipped the sanitiser cannot be saved.
 """
+import re
+import unicodedata
 from functools import partial
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import JSON, Text
 from sqlalchemy.types import TypeDecorator
 
@@ -45,6 +47,23 @@ def render(source):
     """Render Markdown source to sanitised HTML."""
     html = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
     return SafeHTML(_cleaner.clean(html))
+
+
+def highlight(text, terms):
+    """Plain text as HTML: escaped first, then each word that starts with one of terms (case and accents ignored;
+    a word of 4+ letters that a term starts with too, for stemmed matches) wrapped in <mark>."""
+    def fold(value):
+        return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).casefold()
+
+    wanted = {fold(term) for term in terms if term and term.strip()}
+    parts, done = [], 0
+    for match in re.finditer(r"\w+", text or "") if wanted else ():
+        word = fold(match.group())
+        if any(word.startswith(term) or (len(word) >= 4 and term.startswith(word)) for term in wanted):
+            parts += [escape(text[done:match.start()]), "<mark>", escape(match.group()), "</mark>"]
+            done = match.end()
+    parts.append(escape((text or "")[done:]))
+    return SafeHTML("".join(parts))
 
 
 def _checked(value, where):

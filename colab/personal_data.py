@@ -19,6 +19,8 @@ from .certificates.models import Certificate
 from .cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from .communities.models import Cohort, FocalPoint, Membership, Post, PostRevision, PostStatus, Thread
 from .courses.models import Activity, Enrolment, Lesson, LessonProgress, Response
+from .directory.models import DirectoryBlock, DirectoryMessage, DirectoryProfile, Organisation
+from .events.models import CalendarFeed, Event
 from .extensions import db
 from .feedback.models import LessonFeedback
 from .focus_groups.models import FocusGroup
@@ -28,6 +30,7 @@ from .models_base import isoformat as iso
 from .moderation.models import Act, ModerationAction, PostReport
 from .notifications.models import Notification
 from .publishing.models import Publication
+from .resources.models import Resource
 from .surveys.models import Survey, SurveyAnswer
 
 # Audit-log acts about a person that they were told of when they happened. Others (a report about their
@@ -50,6 +53,7 @@ def export(user):
         "harassment": _harassment(user),
         "admin": _admin(user),
         "notifications": _notifications(user),
+        "commons": _commons(user),
     }
 
 
@@ -249,6 +253,44 @@ def _notifications(user):
     rows = _all(db.select(Notification).filter_by(user_id=user.id).order_by(Notification.created_at))
     return [{"kind": n.kind, "params": n.params, "link": n.link, "created_at": iso(n.created_at),
              "read_at": iso(n.read_at)} for n in rows]
+
+
+def _commons(user):
+    """The calendar, the library and the directory: events they planned, their feed's settings (never its token),
+    resources they suggested or reviewed, their directory profile, organisations they entered, the messages they
+    sent and received through the directory (nobody else's name or address), and how many people they blocked."""
+    events = _all(db.select(Event).filter_by(created_by_id=user.id).order_by(Event.starts_at))
+    feed = db.session.scalar(db.select(CalendarFeed).filter_by(user_id=user.id))
+    suggested = _all(db.select(Resource).filter_by(suggested_by_id=user.id).order_by(Resource.created_at))
+    reviewed = _all(db.select(Resource).filter_by(reviewed_by_id=user.id).order_by(Resource.updated_at))
+    profile = db.session.scalar(db.select(DirectoryProfile).filter_by(user_id=user.id))
+    organisations = _all(db.select(Organisation).filter_by(created_by_id=user.id).order_by(Organisation.created_at))
+    sent = _all(db.select(DirectoryMessage).filter_by(sender_id=user.id).order_by(DirectoryMessage.created_at))
+    received = _all(db.select(DirectoryMessage).filter_by(recipient_id=user.id).order_by(DirectoryMessage.created_at))
+    blocked = _all(db.select(DirectoryBlock.created_at).filter_by(blocker_id=user.id)
+                   .order_by(DirectoryBlock.created_at))
+    return {
+        "events_planned": [{"title": e.title, "description": e.description_source, "starts_at": iso(e.starts_at),
+                            "ends_at": iso(e.ends_at), "scope": e.scope.value, "status": e.status.value}
+                           for e in events],
+        "calendar_feed": {"created_at": iso(feed.created_at), "last_used_at": iso(feed.last_used_at),
+                          "discreet_titles": feed.discreet_titles} if feed else None,
+        "resources_suggested": [{"slug": r.slug, "title": r.title, "summary": r.summary_source, "url": r.url or None,
+                                 "file_name": r.file_name or None, "status": r.status.value,
+                                 "suggested_at": iso(r.created_at)} for r in suggested],
+        "resources_reviewed": [{"slug": r.slug, "status": r.status.value, "note": r.review_note or None}
+                               for r in reviewed],
+        "directory_profile": {"published": profile.published, "display_name": profile.display_name,
+                              "organisation": profile.organisation, "country": profile.country,
+                              "languages": profile.languages, "topics": profile.topic_values,
+                              "bio": profile.bio_source, "accepts_messages": profile.accepts_messages,
+                              "updated_at": iso(profile.updated_at)} if profile else None,
+        "organisations_entered": [{"name": o.name, "country": o.country, "website": o.website,
+                                   "entered_at": iso(o.created_at)} for o in organisations],
+        "messages_sent": [{"text": m.body, "sent_at": iso(m.created_at)} for m in sent],
+        "messages_received": [{"text": m.body, "received_at": iso(m.created_at)} for m in received],
+        "people_blocked": len(blocked),  # a count: who they are is another person's data
+    }
 
 
 def summary(user):

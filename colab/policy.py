@@ -756,6 +756,12 @@ def _views_event(user, event):
     return True
 
 
+def _reads_open_feed(user, community):
+    """An open community's iCal feed: anyone with its address, signed in or not (calendar apps cannot sign in).
+    A members-only community's feed needs a member's secret token (event.view for the token's person)."""
+    return not community.members_only and community.archived_at is None
+
+
 def _manages_event(user, event):
     """Edit and cancel: whoever may plan events where it belongs."""
     return _plans_events(user, _event_place(event))
@@ -815,16 +821,19 @@ def _acts_on_resource(*statuses):
 
 
 def _views_profile(user, profile):
-    """A published profile: everyone signed in; one's own, always."""
+    """A published profile of an account that is not suspended: everyone signed in; one's own, always."""
     if not user.is_authenticated or profile is None:
         return False
-    return profile.published or profile.user_id == user.id
+    return profile.user_id == user.id or (profile.published and not profile.user.suspended)
 
 
 def listed_profiles(user):
     """SQL twin of directory.profile over DirectoryProfile rows, for the list, the map and search: published
-    profiles only (one's own unpublished profile is never counted)."""
-    return DirectoryProfile.published.is_(True) if user.is_authenticated else false()
+    profiles of accounts that are not suspended (one's own unpublished profile is never counted)."""
+    if not user.is_authenticated:
+        return false()
+    return DirectoryProfile.published.is_(True) & DirectoryProfile.user_id.in_(
+        db.select(User.id).where(User.suspended_at.is_(None)))
 
 
 def _blocked_by(user, other_id):
@@ -846,7 +855,7 @@ def _replies_to_message(user, message):
     """The recipient answers the sender through Co-Lab, unless the sender is gone or blocked the recipient."""
     if not user.is_authenticated or message.recipient_id != user.id or user.suspended:
         return False
-    if message.sender_id is None or _blocked_by(user, message.sender_id):
+    if message.sender_id is None or message.sender.suspended or _blocked_by(user, message.sender_id):
         return Refusal("unavailable")
     return True
 
@@ -955,6 +964,7 @@ RULES = {
     "event.create": _plans_events,  # target: EventScope.GLOBAL, a Region, a Community, a Cohort, or None
     "event.edit": _manages_event,
     "event.cancel": _manages_event,  # and reinstate
+    "calendar.open_feed": _reads_open_feed,  # target: the Community
     "resource.list": lambda user, target: True,
     "resource.view": _views_resource,  # and download its file
     "resource.suggest": _signed_in,

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .courses import service as courses
+from .events import listing as events
 from .extensions import db
 from .i18n import is_language, set_locale_cookie
 from .urls import safe_next
@@ -18,7 +19,9 @@ def home():
     # Where "Continue" leads in each course: never into a module that has not opened yet.
     resume = {enrolment.id: courses.outline(enrolment.course, current_user).resume(enrolment)
               for enrolment in enrolments}
-    return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue())
+    upcoming_events = events.upcoming_for(current_user) if current_user.is_authenticated else []
+    return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue(),
+                           upcoming_events=upcoming_events)
 
 
 @bp.post("/language")

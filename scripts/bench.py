@@ -2,7 +2,8 @@
 
 Runs the app in-process on a throwaway SQLite database with the real content/, signed in as a
 learner, and prints a Markdown table; then builds a 2,000-learner cohort and times its dashboard
-and CSV, signed in as the demo admin. Run with `make bench`; copy the tables to docs/benchmarks.md.
+and CSV, signed in as the demo admin; then builds 100x the demo's searchable data and times search.
+Run with `make bench`; copy the tables to docs/benchmarks.md.
 """
 import gzip
 import re
@@ -22,18 +23,28 @@ from colab import create_app  # noqa: E402
 from colab.accounts.models import User  # noqa: E402
 from colab.accounts.service import ensure_regions  # noqa: E402
 from colab.communities.models import Cohort, Community, Post, PostStatus, Thread  # noqa: E402
-from colab.courses.models import Course, Enrolment, LessonProgress, Response  # noqa: E402
+from colab.courses.models import Course, Enrolment, Lesson, LessonProgress, LessonText, Module, Response  # noqa: E402
 from colab.courses.service import outline  # noqa: E402
 from colab.courses.sync import sync_content  # noqa: E402
 from colab.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from colab.directory.models import DirectoryProfile, Organisation  # noqa: E402
+from colab.events.models import Event, EventScope  # noqa: E402
 from colab.extensions import db  # noqa: E402
 from colab.markup import render  # noqa: E402
 from colab.models_base import utcnow  # noqa: E402
+from colab.resources.models import Resource, ResourceKind, ResourceStatus  # noqa: E402
+from colab.search.indexing import rebuild  # noqa: E402
+from colab.search.models import SearchEntry  # noqa: E402
+from colab.search.text import plain_text  # noqa: E402
 
 RUNS = 30
 DASHBOARD_RUNS = 10
 DASHBOARD_LEARNERS = 2000
 COURSE = "/courses/power-patriarchy-feminism/"
+SEARCH_SCALE = 100  # times the demo's lessons, dialogues and posts
+SEARCH_RUNS = 10
+SEARCHES = ["/search?q=power", "/search?q=poder", "/search?q=patriarchal+dividend", "/search?q=masc",
+            "/search?q=dialogue&kind=post", "/search?q=power&page=5", "/search?q=zyzzyva"]
 PAGES = ["/", "/courses/", COURSE, COURSE + "faces-of-power/", COURSE + "the-patriarchal-dividend/",
          "/communities/", "/communities/dialogues/", "/communities/dialogues/threads/1/", "/notifications/",
          "/account", "/sign-in"]
@@ -64,6 +75,7 @@ def main():
           f"colab.js: {len(js):,} bytes ({len(gzip.compress(js)):,} gzip); "
           f"web fonts: 0; requests to other hosts: {len(re.findall(r'https?://', css.decode()))}")
     dashboard_bench(app, queries)
+    search_bench(app, queries)
 
 
 def measure(client, url, queries, runs):
@@ -138,6 +150,98 @@ def build_big_cohort():
     db.session.commit()
     return {"cohort": cohort.id, "region": community.region.slug, "progress": len(progress),
             "reflections": len(responses), "posts": len(posts)}
+
+
+def search_bench(app, queries):
+    """SEARCH_SCALE times the demo's lessons, dialogue threads and their posts (a members-only circle's, hidden, held
+    and deleted ones among them), with as many resources, events, directory profiles and organisations; the index
+    rebuilt from scratch, then searches timed as the demo learner. Queries per page must not depend on the hits."""
+    app.config["SEARCH_RATE_LIMIT"] = "100000 per minute"
+    with app.app_context():
+        start = time.perf_counter()
+        copied = copy_lessons()
+        copy_time = time.perf_counter() - start
+        rows = build_search_data()
+        start = time.perf_counter()
+        written = rebuild()
+        db.session.commit()
+        rebuild_time = time.perf_counter() - start
+        entries = db.session.scalar(db.select(db.func.count()).select_from(SearchEntry))
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "learner@colab.example", "password": DEMO_PASSWORD})
+    print(f"\nSearch at {SEARCH_SCALE}x the demo's data: {copied:,} lesson texts (copied with the index written "
+          f"on flush in {copy_time:.1f} s), {rows['threads']:,} threads, {rows['posts']:,} posts, "
+          f"{rows['resources']:,} resources, {rows['events']:,} events, {rows['profiles']:,} directory profiles, "
+          f"{rows['organisations']:,} organisations; {entries:,} index entries "
+          f"({', '.join(f'{number:,} {kind}' for kind, number in written.items())}), rebuilt in "
+          f"{rebuild_time:.1f} s. Signed in as a learner:\n")
+    print("| page | HTML bytes | gzip bytes | SQL queries | median ms | p95 ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for url in SEARCHES:
+        measure(client, url, queries, SEARCH_RUNS)
+
+
+def copy_lessons():
+    """SEARCH_SCALE - 1 copies of every course's lesson texts, each copy a course of its own (through the ORM, so
+    the index is written on flush as content sync writes it)."""
+    texts = db.session.execute(db.select(LessonText.locale, LessonText.title, LessonText.minutes,
+                                         LessonText.objectives, LessonText.body_html)).all()
+    copied = 0
+    for number in range(1, SEARCH_SCALE):
+        course = Course(slug=f"bench-course-{number}", title={"en": f"Bench course {number}"}, position=1000 + number)
+        module = Module(course=course, slug="all", title={"en": "All lessons"})
+        for position, (locale, title, minutes, objectives, body_html) in enumerate(texts):
+            lesson = Lesson(course=course, module=module, slug=f"lesson-{position}", position=position)
+            lesson.texts.append(LessonText(locale=locale, title=title, minutes=minutes, objectives=objectives,
+                                           body_html=body_html))
+            copied += 1
+        db.session.add(course)
+        db.session.commit()
+        db.session.expunge_all()
+    return copied
+
+
+def build_search_data():
+    """Insert threads, posts, resources, events, people, profiles and organisations in bulk (not indexed on write:
+    the rebuild indexes them), their words taken from the demo's dialogues."""
+    demo = db.session.execute(db.select(Thread.community_id, Thread.title, Thread.framing_html)).all()
+    sentences = [part.strip() for _c, _t, framing in demo for part in plain_text(framing).split(". ") if part.strip()]
+    community_ids = db.session.scalars(db.select(Community.id).order_by(Community.id)).all()
+    now = utcnow()
+    threads = [{"community_id": community_ids[(copy + n) % len(community_ids)], "title": f"{title} ({copy})",
+                "framing_source": "", "framing_html": framing_html, "held": copy % 20 == 0, "created_at": now,
+                "last_post_at": now}
+               for copy in range(SEARCH_SCALE) for n, (_community, title, framing_html) in enumerate(demo)]
+    thread_ids = db.session.scalars(insert(Thread).returning(Thread.id, sort_by_parameter_order=True), threads).all()
+    statuses = [PostStatus.VISIBLE] * 7 + [PostStatus.HIDDEN, PostStatus.HELD, PostStatus.DELETED]
+    posts = [{"thread_id": thread_id, "body_source": sentences[(n + k) % len(sentences)],
+              "body_html": render(sentences[(n + k) % len(sentences)]), "status": statuses[(n + k) % len(statuses)],
+              "created_at": now} for n, thread_id in enumerate(thread_ids) for k in range(10)]
+    people = [User(email=f"search-bench-{n}@example.org", display_name=f"Search bench member {n:04d}",
+                   password_hash="!", locale="en", timezone="UTC") for n in range(SEARCH_SCALE * 10)]
+    db.session.add_all(people)
+    db.session.flush()
+    summary = {"en": render(sentences[0]), "es": render(sentences[1 % len(sentences)])}
+    resources = [{"slug": f"bench-resource-{n}", "kind": ResourceKind.GUIDE,
+                  "status": ResourceStatus.PUBLISHED if n % 4 else ResourceStatus.SUGGESTED,
+                  "title": {"en": f"{sentences[n % len(sentences)][:150]}", "es": f"Guía {n}"},
+                  "summary_source": {}, "summary_html": summary, "url": "https://example.org/"}
+                 for n in range(SEARCH_SCALE * 10)]
+    events = [{"uid": f"bench-{n}", "title": sentences[n % len(sentences)][:200], "description_source": "",
+               "description_html": render(sentences[(n + 1) % len(sentences)]), "starts_at": now + timedelta(days=n),
+               "ends_at": now + timedelta(days=n, hours=2), "scope": EventScope.GLOBAL, "languages": ["en", "es"]}
+              for n in range(SEARCH_SCALE * 10)]
+    profiles = [{"user_id": person.id, "published": n % 5 != 0, "display_name": person.display_name,
+                 "organisation": "Power and care network", "bio_source": "", "bio_html": render(sentences[n % 7])}
+                for n, person in enumerate(people)]
+    organisations = [{"name": f"Bench organisation {n}", "country": "KE", "description": {"en": sentences[n % 9]}}
+                     for n in range(SEARCH_SCALE * 5)]
+    for model, values in ((Post, posts), (Resource, resources), (Event, events), (DirectoryProfile, profiles),
+                          (Organisation, organisations)):
+        db.session.execute(insert(model), values)
+    db.session.commit()
+    return {"threads": len(thread_ids), "posts": len(posts), "resources": len(resources), "events": len(events),
+            "profiles": len(profiles), "organisations": len(organisations)}
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from colab.extensions import db, migrate
+from colab.search.models import include_name
 
 
 def drop_everything():
@@ -24,7 +25,7 @@ def test_migrations_produce_the_models_schema(app):
         drop_everything()
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
         downgrade(revision="base")

@@ -16,6 +16,8 @@ from colab.certificates.models import Certificate
 from colab.cohorts.models import CohortFacilitator, Invitation, SharedReflection
 from colab.communities.models import Cohort, Community, Post, PostRevision, Thread
 from colab.courses.models import Activity, Course, Response
+from colab.directory.models import DirectoryBlock, DirectoryMessage, DirectoryProfile, Organisation
+from colab.events.models import CalendarFeed, Event, EventScope
 from colab.extensions import db
 from colab.feedback.models import LessonFeedback
 from colab.focus_groups.models import FocusGroup
@@ -25,6 +27,7 @@ from colab.models_base import utcnow
 from colab.moderation.models import ModerationAction, PostReport
 from colab.notifications.models import Notification
 from colab.publishing.models import Publication
+from colab.resources.models import Resource, ResourceKind, ResourceStatus
 from colab.surveys.models import Survey, SurveyAnswer
 
 # Every column that points at user.id, and where the export shows the rows it marks as the person's.
@@ -58,6 +61,15 @@ EXPORTED = {
     ("survey_answer", "user_id"): "course_team.survey_answers",
     ("focus_group", "recorded_by_id"): "course_team.focus_groups_recorded",
     ("publication", "published_by_id"): "course_team.content_published",
+    ("event", "created_by_id"): "commons.events_planned",
+    ("calendar_feed", "user_id"): "commons.calendar_feed",
+    ("resource", "suggested_by_id"): "commons.resources_suggested",
+    ("resource", "reviewed_by_id"): "commons.resources_reviewed",
+    ("directory_profile", "user_id"): "commons.directory_profile",
+    ("organisation", "created_by_id"): "commons.organisations_entered",
+    ("directory_message", "sender_id"): "commons.messages_sent",
+    ("directory_message", "recipient_id"): "commons.messages_received",
+    ("directory_block", "blocker_id"): "commons.people_blocked",
 }
 NOT_EXPORTED = {
     ("staged_upload", "uploaded_by_id"):
@@ -66,6 +78,8 @@ NOT_EXPORTED = {
         "confidential: the person reported never learns that there is a report, let alone who made it",
     ("notification", "actor_id"):
         "other people's notifications; what the person did that caused them is exported in its own section",
+    ("directory_block", "blocked_id"):
+        "another person's decision to block them: telling them would undo what blocking quietly promises",
 }
 
 
@@ -166,6 +180,21 @@ def everything(app, client, auth, make_user, content, community_kit):
                                    reason="Suspended me because"))
         db.session.add(AdminAction(actor_id=other_id, action="remove_focal_point", subject_id=me_id,
                                    subject_label="Me Myself", region_id=region_id, reason="SECRET ADMIN NOTE"))
+        db.session.add(Event(uid="my-event@colab", title="My planned event", scope=EventScope.REGION,
+                             region_id=region_id, starts_at=utcnow(), ends_at=utcnow(), created_by_id=me_id))
+        db.session.add(CalendarFeed(user_id=me_id, token_hash="c" * 64, discreet_titles=True))
+        db.session.add(Resource(slug="my-resource", kind=ResourceKind.GUIDE, url="https://example.org/guide",
+                                title={"en": "My suggested guide"}, suggested_by_id=me_id))
+        db.session.add(Resource(slug="their-resource", kind=ResourceKind.GUIDE, url="https://example.org/other",
+                                title={"en": "SECRET RESOURCE TITLE"}, suggested_by_id=other_id, reviewed_by_id=me_id,
+                                status=ResourceStatus.DECLINED, review_note="My review note"))
+        db.session.add(DirectoryProfile(user_id=me_id, display_name="My directory name", country="KE",
+                                        bio_source="My directory bio", bio_html=render("My directory bio")))
+        db.session.add(Organisation(name="My organisation entry", country="KE", created_by_id=me_id))
+        db.session.add(DirectoryMessage(sender_id=me_id, recipient_id=other_id, body="My message to someone"))
+        db.session.add(DirectoryMessage(sender_id=other_id, recipient_id=me_id, body="A message to me"))
+        db.session.add(DirectoryBlock(blocker_id=me_id, blocked_id=other_id))
+        db.session.add(DirectoryBlock(blocker_id=other_id, blocked_id=me_id))
         db.session.add(Certificate(user_id=me_id, course_id=course.id, code="my-cert-code",
                                    printed_name="My Printed Name"))
         db.session.add(Certificate(user_id=other_id, course_id=course.id, code="SECRET-CODE",
@@ -186,7 +215,9 @@ def test_export_covers_every_table_that_points_at_the_person(app, client, everyt
                  "My report note", "My moderation reason", "Warned about me", "My harassment report",
                  "My added information", "My note as a handler", "africa", "My Printed Name", "My suspension reason",
                  "Suspended me because", "my-cert-code",
-                 "My revoke reason", "My better idea", "My survey answer", "My focus group notes", "My publication"):
+                 "My revoke reason", "My better idea", "My survey answer", "My focus group notes", "My publication",
+                 "My planned event", "My suggested guide", "My review note", "My directory bio",
+                 "My organisation entry", "My message to someone", "A message to me"):
         assert mine in body, mine
     assert data["account"]["email"] == "me@example.org"
     assert data["sessions"][0]["browser"] == "" or isinstance(data["sessions"][0]["browser"], str)
@@ -197,7 +228,7 @@ def test_export_holds_nothing_private_of_anyone_else(app, client, everything):
     for secret in ("other.private@example.org", "SECRET REPORT ABOUT ME", "SECRET HANDLER NOTE",
                    "SECRET DISMISSAL", "dismiss", "SECRET-CODE", "SECRET NAME",
                    "SECRET ADMIN NOTE", "Other Person", "SECRET SHARED REFLECTION", "invitee.private",
-                   "SECRET UNSAFE FEEDBACK"):
+                   "SECRET UNSAFE FEEDBACK", "SECRET RESOURCE TITLE"):
         assert secret not in body, secret
     assert "@example.org" not in body.replace("me@example.org", "")
 

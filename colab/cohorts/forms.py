@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import TimeField, URLField
 from wtforms.validators import (
     DataRequired,
@@ -13,18 +13,11 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import language_choices, timezone_choices
 from ..communities.models import Pacing
+from ..form_fields import CheckboxesField
 from .service import is_meeting_link
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (templates lay them out in a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def at_least_one(form, field):

@@ -1,6 +1,4 @@
 """Communities, membership, agreements, threads, posts and cohorts."""
-import time
-from math import ceil
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale, ngettext
@@ -12,7 +10,8 @@ from .. import policy
 from ..cohorts import pacing
 from ..cohorts import service as cohorts
 from ..courses import service as courses
-from ..extensions import db, limiter
+from ..events import listing as events
+from ..extensions import db, limiter, minutes_until_reset
 from ..i18n import is_timezone
 from ..moderation import service as moderation
 from ..moderation.forms import ReportPostForm
@@ -43,8 +42,7 @@ def _limited(setting):
 @bp.errorhandler(429)
 def too_many(error):
     """The limit page, saying when to try again."""
-    limit = limiter.current_limit
-    minutes = max(1, ceil((limit.window.reset_time - time.time()) / 60)) if limit is not None else 1
+    minutes = minutes_until_reset()
     explanation = ngettext("You have done this many times in a short while. You can try again in %(num)s minute.",
                            "You have done this many times in a short while. You can try again in %(num)s minutes.",
                            minutes)
@@ -103,6 +101,7 @@ def show(slug):
     moderates = policy.can("community.moderate_some", community)  # the whole community or a cohort's space
     return render_template("communities/show.html", community=community, member=member, threads=threads,
                            can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
+                           upcoming_events=events.upcoming_for(current_user, community=community) if can_view else [],
                            queue_size=moderation.open_queue_size(community, current_user) if moderates else 0)
 
 
@@ -306,6 +305,7 @@ def cohort(slug, cohort_id):
     return render_template("communities/cohort.html", community=community, cohort=cohort_, threads=threads,
                            outline=courses.outline(cohort_.course), openings=pacing.plan(cohort_),
                            upcoming=upcoming, past=past, facilitators=cohorts.facilitators(cohort_),
+                           upcoming_events=events.upcoming_for(current_user, cohort=cohort_),
                            sees_links=policy.can("cohort.members", cohort_) or policy.can("cohort.manage", cohort_))
 
 

@@ -59,6 +59,7 @@ class LessonSpec:
     content_note: str = ""
     activities: list = field(default_factory=list)
     path: Path | None = None
+    resources: list = field(default_factory=list)  # library slugs to show under the lesson, in order
 
 
 @dataclass
@@ -277,6 +278,11 @@ class _Reader(SurveyReading):
         if not isinstance(note, str):
             self.problem(path, at("content_note"), '"content_note" must be text')
             ok = False
+        resources = meta.get("resources") or []
+        if not isinstance(resources, list) or not all(isinstance(r, str) and SLUG.match(r) for r in resources):
+            self.problem(path, at("resources"), '"resources" must be a list of library slugs (lowercase letters, '
+                                                'digits and hyphens)')
+            ok = False
         activities = self.read_activities(path, meta, at)
         if not match.group(2).strip():
             self.problem(path, None, "the lesson has no body text after the front matter")
@@ -285,7 +291,7 @@ class _Reader(SurveyReading):
             return None
         return LessonSpec(locale=locale, title=title.strip(), minutes=minutes, body=match.group(2),
                           objectives=[o.strip() for o in objectives], content_note=note.strip(),
-                          activities=activities, path=path)
+                          activities=activities, path=path, resources=list(dict.fromkeys(resources)))
 
     def read_activities(self, path, meta, at):
         raw = meta.get("activities") or []

@@ -85,6 +85,7 @@ def _sync_lesson(lesson, versions, report):
             lesson.texts.append(text)
         text.title, text.minutes, text.objectives = spec.title, spec.minutes, spec.objectives
         text.content_note, text.body_html = spec.content_note, render(spec.body)
+        text.resources = spec.resources
         report.texts += 1
     for stale in texts.values():
         lesson.texts.remove(stale)

@@ -160,11 +160,14 @@ def people_offered(reporter, post, chosen, found):
     return list(dict.fromkeys(people))
 
 
-def nameable_person(reporter, user_id, post=None):
-    """The person with this id if the reporter may name them (they share a community, or wrote the post being
-    reported), else None. Ids sent by a browser go through here before anything else uses them."""
+def nameable_person(reporter, user_id, post=None, about=None):
+    """The person with this id if the reporter may name them (they share a community, wrote the post being
+    reported, or are the person a report from the directory is about: about, a directory.service.ReportSubject),
+    else None. Ids sent by a browser go through here before anything else uses them."""
     if not user_id or user_id == reporter.id:
         return None
     if post is not None and post.author_id == user_id:
         return post.author
+    if about is not None and about.user.id == user_id:
+        return about.user
     return db.session.scalar(db.select(User).where(User.id == user_id, _people_sharing_a_community(reporter)))

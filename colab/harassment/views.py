@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..accounts import service as accounts
 from ..communities.models import Post
+from ..directory import service as directory
 from ..extensions import db, limiter
 from ..urls import int_arg, page_arg, parse_int
 from . import service as harassment
@@ -57,14 +58,16 @@ def new():
     a log) and shows the form again with everything typed; "Send" files the report."""
     policy.require("harassment.create")
     post = _readable_post(int_arg("post"))
+    # From the directory (?profile= or ?message=): the person, by the name the reporter knows them by there.
+    about = None if post else directory.report_subject(current_user, int_arg("profile"), int_arg("message"))
     regions = accounts.regions()
     form = HarassmentForm()
     form.region.choices = [(region.id, region.name) for region in regions]
     if request.method == "GET":
-        _fill_defaults(form, post, regions)
-    chosen = harassment.nameable_person(current_user, parse_int(form.person.data or ""), post)
+        _fill_defaults(form, post, regions, about)
+    chosen = harassment.nameable_person(current_user, parse_int(form.person.data or ""), post, about)
     found, more = harassment.find_people(current_user, form.search.data) if _searching() else ([], False)
-    form.person.choices = [(str(person.id), person.display_name)
+    form.person.choices = [(str(person.id), about.name if about and person.id == about.user.id else person.display_name)
                            for person in harassment.people_offered(current_user, post, chosen, found)]
     form.person.choices += [(kind.value, label) for kind, label in reported_labels().items()]
     region = next((region for region in regions if region.id == form.region.data), None)
@@ -88,9 +91,9 @@ def new():
                            min_length=harassment.SEARCH_MIN_LENGTH), 400 if sent else 200
 
 
-def _fill_defaults(form, post, regions):
+def _fill_defaults(form, post, regions, about=None):
     """A new form: the region of the post's community (else the reporter's, else the first); from a post, the
-    place "post" and its author chosen."""
+    place "post" and its author chosen; from the directory, the place ("profile" or "message") and the person."""
     if post is not None and post.thread.community.region_id:
         form.region.data = post.thread.community.region_id
     else:
@@ -99,6 +102,8 @@ def _fill_defaults(form, post, regions):
         form.place.data = "post"
         if post.author_id and post.author_id != current_user.id:
             form.person.data = str(post.author_id)
+    elif about is not None:
+        form.place.data, form.person.data = about.place, str(about.user.id)
 
 
 @bp.get("/")
@@ -123,7 +128,8 @@ def show(report_id, forms=None):
     handles = policy.can("harassment.handle", report)
     forms = forms or {}
     return render_template(
-        "harassment/show.html", report=report, handles=handles, status_labels=dict(status_choices()),
+        "harassment/show.html", report=report, handles=handles,
+        status_labels=dict(status_choices()),
         place_labels=dict(place_choices()), reported_labels=reported_labels(),
         entries=harassment.entries(report, include_notes=handles),
         info_form=forms.get("info") or AddInformationForm(),

@@ -21,7 +21,7 @@ KIND_LABELS = {
 PART_LABELS = {
     "text": _l("text"), "activities": _l("activities"), "minutes": _l("minutes"), "objectives": _l("objectives"),
     "content_note": _l("content note"), "summary": _l("summary"), "opens_after_days": _l("opening day"),
-    "position": _l("place in the catalogue"),
+    "position": _l("place in the catalogue"), "resources": _l("library resources"),
 }
 
 
@@ -215,6 +215,8 @@ def _changed_parts(lesson, text, version, locale):
         parts.append("objectives")
     if (text.content_note or "") != version.content_note:
         parts.append("content_note")
+    if list(text.resources or []) != list(version.resources):
+        parts.append("resources")
     return tuple(parts)
 
 

@@ -128,7 +128,7 @@ def test_a_cohort_from_appointment_to_verified_certificate(new_context, live_ser
     # The cohort's facilitator, appointed from its roster among the community's members.
     visit(focal, f"/cohorts/{cohort_id}/roster")
     focal.fill("#q", facilitator_name[:10])
-    follow(focal, focal.get_by_role("button", name=words("Search")))
+    follow(focal, focal.locator("main").get_by_role("button", name=words("Search")))
     follow(focal, focal.get_by_role("button", name=words("Appoint %(name)s as facilitator", name=facilitator_name)))
 
     # 3. A CSV of five people, one with a broken address: the dry run sends nothing.

@@ -215,7 +215,7 @@ def test_community_journey(new_context, live_server, live_kit, lang):
     learner.get_by_label(ui["region"], exact=True).select_option(label=ui["africa"])
     learner.get_by_label(ui["where"], exact=True).select_option(label=ui["event"])
     learner.get_by_label(ui["find"], exact=True).fill(names["member"][:6])
-    follow(learner, learner.get_by_role("button", name=ui["search"], exact=True))
+    follow(learner, learner.locator("main").get_by_role("button", name=ui["search"], exact=True))
     learner.get_by_label(names["member"], exact=True).check()
     expect(learner.locator("#readers-note")).to_contain_text(ui["readers"])
     account = f"At the regional meeting he kept commenting on my body {tag}."

@@ -1,0 +1,1 @@
+"""Search across lessons, resources, events, the directory, threads and posts."""
