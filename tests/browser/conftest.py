@@ -26,6 +26,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def closed_before_sending(wsgi_app):
+    """Read a static file's whole body and close it before Werkzeug's test server writes it. When a browser drops
+    the connection (it leaves the page while the icon loads), that server's clean-up can raise before it closes
+    the body, and the open file surfaces later as a ResourceWarning in an unrelated test."""
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return app
+
+
 class LiveServer:
     """The app served over HTTP in a background thread; .url is its address, .app the Flask app."""
 
@@ -33,7 +49,8 @@ class LiveServer:
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
+        # port 0: the OS picks a free one
+        self.server = make_server("127.0.0.1", 0, closed_before_sending(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="colab-live-server", daemon=True)
 
