@@ -1,4 +1,5 @@
 """Co-Lab: the learning platform of the MenEngage Learning Collaborative."""
+import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -8,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, policy
+from . import config, jobs, policy
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import LANGUAGES, select_locale, select_timezone
 from .static_files import static_url
@@ -16,7 +17,9 @@ from .urls import BoundedIntConverter
 
 
 def create_app(overrides=None, instance_path=None):
-    """Build the application: settings, extensions, blueprints, template helpers, commands."""
+    """Build the application: settings, extensions, blueprints, template helpers, commands. The instance folder
+    (SQLite database, outbox, uploads) is instance/ beside the code unless COLAB_INSTANCE_PATH names another."""
+    instance_path = instance_path or os.environ.get("COLAB_INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     config.load(app, overrides)
@@ -34,6 +37,7 @@ def create_app(overrides=None, instance_path=None):
 
 def _init_extensions(app):
     db.init_app(app)
+    app.teardown_request(jobs.run_at_teardown)  # with no broker, a request's jobs run once it is done
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     compress.init_app(app)
@@ -75,10 +79,13 @@ def _close_streamed_body(response):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked."""
+    """SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked; WAL and a busy timeout let the
+    embedded default take many readers and one writer at a time without "database is locked"."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer, nor the writer for them
+        cursor.execute("PRAGMA busy_timeout=15000")  # a writer waits its turn instead of "database is locked"
         cursor.close()
 
 
@@ -102,6 +109,8 @@ def _register_blueprints(app):
     from .focus_groups import views as focus_group_views
     from .harassment import views as harassment_views
     from .moderation import views as moderation_views
+    from .notifications import email as notification_email
+    from .notifications import email_views
     from .notifications.views import bp as notifications_bp
     from .publishing import views as publishing_views
     from .reports import views as report_views
@@ -115,7 +124,7 @@ def _register_blueprints(app):
                       harassment_views.bp, notifications_bp, certificates_bp, cohort_views.bp, invitation_views.bp,
                       reflection_views.bp, dashboard_views.bp, manage_views.bp, feedback_views.bp, survey_views.bp,
                       focus_group_views.bp, report_views.bp, publishing_views.bp, event_views.bp, resource_views.bp,
-                      directory_views.bp, search_views.bp):
+                      directory_views.bp, search_views.bp, email_views.bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
@@ -124,6 +133,8 @@ def _register_blueprints(app):
     if reflections.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(reflections.lesson_panels)
     survey_service.register()  # the surveys' content sync step and their cards on lesson and course pages
+    if notification_email.schedule_due_digests not in jobs.TICK_STEPS:
+        jobs.TICK_STEPS.append(notification_email.schedule_due_digests)
     resource_panels.register()  # "From the library" under a lesson, and the suggesters' notifications
     if feedback_panels.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(feedback_panels.lesson_panels)

@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 content_cli = AppGroup("content", help="Check and load course content from files.")
 translate_cli = AppGroup("translate", help="Extract, update and compile translations (wraps pybabel).")
 users_cli = AppGroup("users", help="Manage accounts.")
+jobs_cli = AppGroup("jobs", help="Background work: run what is due (cron, when no Celery beat runs).")
 
 
 def register(app):
     from .search.commands import search_cli
-    for group in (content_cli, translate_cli, users_cli, search_cli):
+    for group in (content_cli, translate_cli, users_cli, search_cli, jobs_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)
     app.cli.add_command(demo)
@@ -134,3 +135,24 @@ def demo():
     created = load_demo()
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present.")
+
+
+@jobs_cli.command("tick")
+@click.option("--limit", default=100, show_default=True, help="The most jobs to run in this tick.")
+def jobs_tick(limit):
+    """Turn due digests into jobs and run the jobs that are due (safe while other ticks or workers run)."""
+    from . import jobs
+    ran = jobs.tick(limit)
+    click.echo(f"{ran} job(s) due.")
+
+
+@jobs_cli.command("status")
+def jobs_status():
+    """How many jobs are pending, running, done and failed, and the last failures."""
+    from . import jobs
+    counts = db.session.execute(db.select(jobs.Job.status, db.func.count()).group_by(jobs.Job.status)).all()
+    click.echo(", ".join(f"{status}: {number}" for status, number in counts) or "no jobs")
+    failed = db.session.scalars(db.select(jobs.Job).filter_by(status=jobs.JobStatus.FAILED)
+                                .order_by(jobs.Job.id.desc()).limit(5))
+    for job in failed:
+        click.echo(f"  failed job {job.id} ({job.task}): {job.last_error}")

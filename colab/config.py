@@ -65,6 +65,12 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_USE_TLS": True,
     "MAIL_SENDER": "Co-Lab <no-reply@colab.invalid>",
+    "PUBLIC_URL": "http://127.0.0.1:5000",  # where people reach Co-Lab: links in mails sent by background jobs
+    # Background jobs: None runs them in this process at the end of the request (and at `flask jobs tick`);
+    # a broker URL (amqp://guest:guest@127.0.0.1:5672//) hands them to Celery workers.
+    "BROKER_URL": None,
+    "BROKER_QUEUE": "colab",  # the queue web processes publish to and workers consume (one per deployment)
+    "JOBS_TICK_SECONDS": 60,  # how often Celery beat ticks (cron runs `flask jobs tick` at its own pace)
     "PER_PAGE": 50,
     "POSTS_PER_PAGE": 30,
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it

@@ -9,12 +9,16 @@ from flask import current_app
 from .models_base import utcnow
 
 
-def send(to, subject, body):
-    """Send a plain-text message to one address."""
+def send(to, subject, body, html=None, headers=None):
+    """Send a message to one address: plain text, with an HTML alternative when html is given."""
     config = current_app.config
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = config["MAIL_SENDER"], to, subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     if config["MAIL_SERVER"]:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:

@@ -1,5 +1,5 @@
 """The home page, the language switcher and the error pages."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -22,6 +22,14 @@ def home():
     upcoming_events = events.upcoming_for(current_user) if current_user.is_authenticated else []
     return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue(),
                            upcoming_events=upcoming_events)
+
+
+@bp.before_app_request
+def refuse_nul_in_paths():
+    """No address holds a NUL character, and PostgreSQL cannot compare text holding one: a 404, not a 500.
+    (Forms: colab/extensions.py refuses a NUL in what a form reads.)"""
+    if "\x00" in request.path:
+        abort(404)
 
 
 @bp.post("/language")

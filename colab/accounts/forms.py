@@ -94,6 +94,13 @@ class ConfirmSignUpForm(FlaskForm):
 class ProfileForm(ProfileFields):
     discreet = BooleanField(_l("Discreet mode: a neutral tab title and icon, neutral email subjects, and "
                                "notifications that name no topic"))
+    digest = SelectField(_l("Email summary of your notifications"),
+                         choices=[SelectChoice("weekly", _l("Weekly (Monday morning)")),
+                                  SelectChoice("daily", _l("Daily (in the morning)")),
+                                  SelectChoice("off", _l("Never"))],
+                         description=_l("Sent only when you have not been on Co-Lab since the last one, at about "
+                                        "8:00 in your time zone. Alerts that need you soon (a post to review, a "
+                                        "report's outcome) come at once."))
 
 
 def current_password_field():

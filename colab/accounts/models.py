@@ -1,4 +1,5 @@
 """People, the regions they belong to, their signed-in sessions and sign-ups waiting for confirmation."""
+import enum
 import re
 import unicodedata
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import UTCDateTime, choice_type, utcnow
 
 # The alliance's regional networks, in display order; names come from the UI catalog.
 REGION_NAMES = {
@@ -47,6 +48,14 @@ class Region(db.Model):
         return str(REGION_NAMES.get(self.slug, self.slug))
 
 
+class Digest(enum.StrEnum):
+    """How often a person gets their unread notifications by email."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"
+
+
 def hash_password(password):
     """A salted hash of password, by PASSWORD_HASH_METHOD (scrypt; tests use a cheaper one)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
@@ -69,6 +78,9 @@ class User(UserMixin, db.Model):
     # Appointed by admins: reads the course team's report, focus-group notes and unsafe flags; publishes content.
     is_course_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    digest: Mapped[Digest] = mapped_column(choice_type(Digest, "user_digest"), default=Digest.WEEKLY,
+                                           server_default=Digest.WEEKLY.value)
+    digest_due_at = mapped_column(UTCDateTime, index=True)  # the next digest; None: off, or not scheduled yet
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)  # the people list's order
     # Set by an admin (admin.service.suspend): the person cannot sign in, and is told why once they give the password.
     suspended_at = mapped_column(UTCDateTime, index=True)

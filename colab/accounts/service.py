@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models_base import utcnow
-from .models import REGION_NAMES, PendingSignUp, Region, User, UserSession, hash_password, name_key
+from .models import REGION_NAMES, Digest, PendingSignUp, Region, User, UserSession, hash_password, name_key
 
 
 @lru_cache(maxsize=4)
@@ -301,11 +301,16 @@ def reset_password(user, password):
 
 # --- profile and email -----------------------------------------------------------------------------
 
-def update_profile(user, display_name, locale, timezone, region_id, discreet=False):
-    """Change the user's profile; raise NameTaken when the display name is someone else's."""
+def update_profile(user, display_name, locale, timezone, region_id, discreet=False, digest=None):
+    """Change the user's profile; raise NameTaken when the display name is someone else's. A new digest rhythm or
+    time zone drops the next digest's time: the next jobs tick sets it afresh."""
     _check_name_free(display_name, user)
+    digest = Digest(digest) if digest else user.digest
+    if digest != user.digest or timezone != user.timezone:
+        user.digest_due_at = None
     user.display_name = display_name.strip()
     user.locale, user.timezone, user.region_id, user.discreet = locale, timezone, region_id, bool(discreet)
+    user.digest = digest
     db.session.flush()
 
 

@@ -247,11 +247,11 @@ def _profile_page(status=200, form=None, email_form=None, password_form=None):
 def profile():
     if request.method == "GET":
         return _profile_page()
-    form = _with_regions(ProfileForm())
+    form = _with_regions(ProfileForm(digest=current_user.digest.value))  # a form without the field keeps it
     if form.validate_on_submit():
         try:
             service.update_profile(current_user, form.display_name.data, form.locale.data, form.timezone.data,
-                                   form.region.data, form.discreet.data)
+                                   form.region.data, form.discreet.data, form.digest.data)
         except service.NameTaken:
             _name_taken(form)
         else:

@@ -48,7 +48,7 @@ def people_page(page, per_page, search="", region=None, role=None, status=None):
     """One page of accounts, newest first, filtered: search is a substring of the display name (ignoring case and
     accents) or the start of the email; region a Region; role one of ROLE_FILTERS; status one of STATUS_FILTERS."""
     query = db.select(User).options(joinedload(User.region))
-    search = (search or "").strip()
+    search = (search or "").replace("\x00", "").strip()  # PostgreSQL compares no text holding a NUL
     if search:
         conditions = [User.email.like(_like(accounts.normalise_email(search)) + "%", escape="\\")]
         if name_key(search):

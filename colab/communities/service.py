@@ -2,14 +2,14 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import and_
+from sqlalchemy import and_, case, literal
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import policy
 from ..accounts.models import User
 from ..extensions import db
 from ..markup import render
-from ..models_base import utcnow
+from ..models_base import UTCDateTime, utcnow
 from ..notifications import service as notifications
 from ..notifications.service import notify
 from .agreements import DEFAULT_AGREEMENTS
@@ -201,8 +201,11 @@ def add_post(user, thread, body, reply_to=None):
 def publish(post):
     """Count a visible post in its thread and tell the people it concerns (if they may still see the thread)."""
     thread, author = post.thread, post.author
-    thread.post_count += 1
-    thread.last_post_at = post.created_at
+    # In SQL, not "what this request read + 1": two replies at the same moment are both counted, and the thread
+    # keeps the newer time whichever commits first.
+    thread.post_count = Thread.post_count + 1
+    thread.last_post_at = case((Thread.last_post_at < post.created_at, literal(post.created_at, UTCDateTime())),
+                               else_=Thread.last_post_at)
     if thread.held and post.author_id == thread.author_id:
         thread.held = False  # the opening post is approved: the thread is open to all who view the community
     told = {post.author_id}
@@ -248,7 +251,7 @@ def edit_post(user, post, body):
 
 def delete_post(post):
     if post.status == PostStatus.VISIBLE:
-        post.thread.post_count -= 1
+        post.thread.post_count = Thread.post_count - 1
     post.status = PostStatus.DELETED
     db.session.flush()
 

@@ -21,3 +21,4 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(500), default="")  # for kinds with no community subject
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     read_at = mapped_column(UTCDateTime)
+    emailed_at = mapped_column(UTCDateTime)  # in a digest or an alert: never mailed twice

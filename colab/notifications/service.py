@@ -11,7 +11,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from .. import policy
+from .. import jobs, policy
 from ..accounts.models import User
 from ..communities.models import Community, Post, Thread
 from ..courses.models import Lesson
@@ -21,6 +21,8 @@ from ..moderation.models import ModerationAction
 from .models import Notification
 
 REVIEW_KINDS = ("post_held", "post_reported")  # alerts to moderators, cleared once the post is reviewed
+# Mailed at once, not in the digest: they may need the person soon (colab/notifications/email.py sends them).
+ALERT_KINDS = (*REVIEW_KINDS, "harassment_new", "harassment_update", "report_outcome")
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,9 @@ def notify(user_id, kind, link="", *, community=None, thread=None, post=None, ac
                                 thread_id=thread.id if thread else None, post_id=post.id if post else None,
                                 actor_id=actor.id if actor else None, action_id=action.id if action else None)
     db.session.add(notification)
+    if kind in ALERT_KINDS:
+        db.session.flush()
+        jobs.enqueue("notifications.alert", {"notification_id": notification.id})
     return notification
 
 
