@@ -260,18 +260,19 @@ def posts_page(thread, page, per_page, viewer):
     """One page of the posts the viewer may see listed, in a fixed number of queries however many there are."""
     query = (db.select(Post).filter_by(thread_id=thread.id).where(policy.listed_posts(viewer, thread))
              .options(joinedload(Post.author), joinedload(Post.reply_to).joinedload(Post.author))
-             .order_by(Post.created_at, Post.id))
+             .order_by(Post.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def page_of_post(thread, post_id, per_page, viewer):
-    """The page number on which a post appears (posts are ordered by time, then id)."""
+    """The page number on which a post appears. Posts are listed in the order they were stored (by id), not by
+    their time: a reply whose clock read earlier but that was stored later (it waited for the database) would
+    otherwise push a post its author was just sent to onto the next page."""
     target = db.session.get(Post, post_id)
     if target is None or target.thread_id != thread.id:
         return 1
-    earlier = (Post.created_at < target.created_at) | ((Post.created_at == target.created_at) & (Post.id < target.id))
     query = (db.select(db.func.count()).select_from(Post)
-             .where(Post.thread_id == thread.id, earlier, policy.listed_posts(viewer, thread)))
+             .where(Post.thread_id == thread.id, Post.id < target.id, policy.listed_posts(viewer, thread)))
     return db.session.scalar(query) // per_page + 1
 
 
