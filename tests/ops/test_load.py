@@ -46,6 +46,11 @@ def _person(server, site, email, number, prefix, deadline, tally):
                 tally.acknowledged[tag] = int(post.group(1)) if post else None
             status, _headers, page = browser.follow(target)  # to the page the post is on
             tally.saw("GET", target, status)
+            if status == 200 and tag not in page:
+                # Replies stored by others between the two requests (with lower ids, still committing when the
+                # page was counted) can move a page boundary; as a reader reloading would, ask once more.
+                status, _headers, page = browser.follow(target)
+                tally.saw("GET", target, status)
             if status != 200 or tag not in page:
                 tally.failed(f"{tag} was acknowledged, but its author does not see it at {target} ({status})")
     except Exception as error:  # noqa: BLE001 - a dropped connection or a timeout is a finding, not a crash
