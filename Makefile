@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app colab
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test install install-dev translations db content demo chromium bench clean extract
+.PHONY: run dev test install install-dev translations db content demo chromium wrk bench bench-inprocess clean extract
 
 run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000 as in production
 	COLAB_DEVELOPMENT=1 COLAB_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
@@ -54,7 +54,13 @@ demo: content ## Create the demo accounts once
 chromium: ## Install Debian's Chromium for the browser tests (needs root; never downloads a browser build)
 	@bash scripts/install-chromium
 
-bench: install translations ## Measure page weight and response times
+wrk: ## Install Debian's wrk for the HTTP benchmark (needs root)
+	@bash scripts/install-wrk
+
+bench: install-dev translations wrk ## Serve under gunicorn beside a bare Flask app and drive both with wrk (docs/performance.md)
+	$(BIN)/python scripts/bench_http.py --profile
+
+bench-inprocess: install translations ## Quick in-process page weights and times with the test client
 	$(BIN)/python scripts/bench.py
 
 clean:

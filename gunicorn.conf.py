@@ -12,6 +12,9 @@ threads = int(os.environ.get("COLAB_THREADS", "4"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every server the same user
+# runs (two app servers, the benchmark's "hello"): each would take the others' socket. Co-Lab does not use it.
+control_socket_disable = True
 
 
 def on_starting(server):

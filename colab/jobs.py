@@ -91,6 +91,8 @@ def _forget_jobs(session, previous_transaction):
 
 @event.listens_for(Session, "after_commit")
 def _dispatch(session):
+    if session.in_nested_transaction():
+        return  # a savepoint was released (enqueue with a key): wait for the real commit
     jobs = session.info.pop("colab_due_jobs", None)
     if not jobs:
         return

@@ -4,6 +4,7 @@ render() is the only producer of SafeHTML, the only type templates print unescap
 below store it and refuse anything else, so HTML that skipped the sanitiser cannot be saved.
 """
 import re
+import threading
 import unicodedata
 from functools import partial
 
@@ -21,6 +22,9 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"], "td": ["align"]}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+# Raise when render() would give different HTML for the same text (a tag allowed, an extension added): content sync
+# renders again only the files whose text or this number changed.
+RENDER_VERSION = 1
 
 
 class SafeHTML(Markup):
@@ -43,9 +47,20 @@ _cleaner = bleach.Cleaner(
     strip_comments=True, filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})])
 
 
+_parsers = threading.local()
+
+
+def _markdown():
+    """This thread's Markdown parser: building one (with its extensions) costs more than most texts' rendering."""
+    parser = getattr(_parsers, "markdown", None)
+    if parser is None:
+        parser = _parsers.markdown = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return parser.reset()
+
+
 def render(source):
     """Render Markdown source to sanitised HTML."""
-    html = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
+    html = _markdown().convert(source or "")
     return SafeHTML(_cleaner.clean(html))
 
 

@@ -143,8 +143,14 @@ def _cohort_moderator(user, thread):
 
 def _moderates_thread(user, thread):
     """The community's moderators; for a cohort's thread, that cohort's facilitators too (and nothing else of the
-    community: muting, roles, pre-moderation and the audit log stay with community.moderate)."""
-    return _moderates(user, thread.community) or _cohort_moderator(user, thread)
+    community: muting, roles, pre-moderation and the audit log stay with community.moderate). Asked for every
+    post of a page, so answered once per request and thread."""
+    if not user.is_authenticated:
+        return False
+    compute = lambda: _moderates(user, thread.community) or _cohort_moderator(user, thread)  # noqa: E731
+    if thread.id is None:
+        return compute()
+    return request_cache("moderates_thread", (user.id, thread.id), compute)
 
 
 def _moderates_some(user, community):
@@ -985,16 +991,22 @@ RULES = {
 }
 
 
+def _current_user():
+    """The signed-in user (or the anonymous one) itself: rules read many attributes, and each read through
+    Flask-Login's proxy would look the user up again."""
+    return current_user._get_current_object()
+
+
 def can(action, target=None, user=None):
     """Whether the user (default: the current one) may do action on target."""
-    user = current_user if user is None else user
+    user = _current_user() if user is None else user
     return bool(RULES[action](user, target))
 
 
 def refusal(action, target=None, user=None):
     """None when the user may do action on target, else a Refusal saying why (reason "forbidden" when the
     rule gives no reason)."""
-    user = current_user if user is None else user
+    user = _current_user() if user is None else user
     answer = RULES[action](user, target)
     if answer:
         return None

@@ -461,6 +461,9 @@ class References(HTMLParser):
         attrs = dict(attrs)
         if tag == "link" and attrs.get("href"):
             rel = (attrs.get("rel") or "").lower().split()
+            if attrs["href"].startswith("data:"):  # inside the page: nothing to fetch
+                self.has_icon = self.has_icon or "icon" in rel
+                return
             if {"stylesheet", "icon", "preload", "manifest", "apple-touch-icon"} & set(rel):
                 self.found.append(attrs["href"])
                 self.has_icon = self.has_icon or "icon" in rel

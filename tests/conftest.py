@@ -1,24 +1,29 @@
-"""Fixtures: an app per database backend, clients that send CSRF tokens, users and content."""
+"""Fixtures: an app per database backend on a database of its own, clients that send CSRF tokens, users and
+content. The schema is built once per worker and backend; a test finds it holding the regions and nothing else."""
 import os
-import re
+import shutil
 import uuid
 from pathlib import Path
 
+import factories
 import pytest
+from factories import PASSWORD
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from colab import create_app
 from colab.accounts import service as accounts
+from colab.accounts.models import Region
 from colab.courses.sync import sync_content
 from colab.extensions import db
 
 TESTS = Path(__file__).parent
 SAMPLE_CONTENT = TESTS / "fixtures" / "content"
-PASSWORD = "a long test passphrase"
 IN_CI = os.environ.get("CI") == "true"
 PG_ADMIN_URL = os.environ.get("COLAB_TEST_DATABASE_URL")
+FIRST_USER_ID = 1001  # SQLite: people are numbered apart from other rows, so an id read from the wrong table fails
 
 
 def pytest_report_header(config):
@@ -32,32 +37,6 @@ def skip_or_fail(reason):
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: no leg may be skipped)")
     pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throwaway PostgreSQL database for the whole run, dropped at the end."""
-    if not PG_ADMIN_URL:
-        yield None
-        return
-    name = f"colab_test_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "no PostgreSQL here"
-        yield error
-        return
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def sqlite_url(tmp_path_factory):
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "colab.sqlite")
 
 
 def make_test_app(database_url, instance_path, **overrides):
@@ -82,6 +61,111 @@ def make_test_app(database_url, instance_path, **overrides):
     return create_app(config, instance_path=str(instance_path))
 
 
+def build_schema(application):
+    """The tables (with the full-text index of the backend) and the regions, as `flask setup` leaves them."""
+    with application.app_context():
+        db.create_all()
+        accounts.ensure_regions()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- SQLite: a template file per worker, copied for each test ----------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """The schema and the regions in a SQLite file, built once per worker; each test gets a copy of it."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "colab.sqlite"
+    application = make_test_app(f"sqlite:///{path}", folder / "instance")
+    build_schema(application)
+    with application.app_context():
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"INSERT INTO sqlite_sequence (name, seq) VALUES ('user', {FIRST_USER_ID - 1})")
+        with db.engine.connect() as connection:  # everything into the main file: a copy of it is the whole database
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+    assert not Path(f"{path}-wal").exists() or not Path(f"{path}-wal").stat().st_size
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    """A SQLite database of the test's own (a copy of the worker's template, a few milliseconds), removed after it."""
+    path = tmp_path / "colab.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    yield f"sqlite:///{path}"
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+
+
+# --- PostgreSQL: one database per worker, emptied after each test ------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A throwaway PostgreSQL database for the worker's whole run, with the schema and the regions, dropped at the
+    end. Skips (fails under CI) when COLAB_TEST_DATABASE_URL is not set or the server cannot be reached."""
+    if not PG_ADMIN_URL:
+        skip_or_fail("PostgreSQL leg skipped: COLAB_TEST_DATABASE_URL is not set")
+    name = f"colab_test_{uuid.uuid4().hex[:8]}"
+    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            # A test's commits need not reach the disk before it goes on: nothing here outlives the run.
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    except Exception as error:  # noqa: BLE001 - any connection failure means "no PostgreSQL here"
+        skip_or_fail(f"PostgreSQL leg skipped: cannot reach the server ({error.__class__.__name__})")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        build_schema(make_test_app(url, tmp_path_factory.mktemp("postgres") / "instance"))
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def empty_postgres_database(connection, regions):
+    """Delete every row a test left (first finding the tables that have any, in one query), keeping the regions as
+    the schema was built with them (put back if a test changed them). A schema a test changed (the migration
+    tests drop it) is built again."""
+    tables = db.metadata.sorted_tables
+    present = set(connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
+    if present != {table.name for table in tables}:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+        db.metadata.create_all(connection)
+        filled = set()
+    else:
+        filled = set(connection.scalars(text(" UNION ALL ".join(
+            f"SELECT '{table.name}' FROM (SELECT FROM \"{table.name}\" LIMIT 1) AS t{number}"
+            for number, table in enumerate(tables)))))
+    if connection.execute(Region.__table__.select().order_by(Region.id)).all() == regions:
+        filled.discard("region")
+    else:
+        filled.add("region")
+    for table in reversed(tables):  # dependent rows first
+        if table.name in filled:
+            connection.execute(table.delete())
+    if "region" in filled:
+        connection.execute(Region.__table__.insert(), [row._asdict() for row in regions])
+
+
+@pytest.fixture(scope="session")
+def postgres_regions(postgres_url):
+    """The region rows of the worker's PostgreSQL database as the schema was built."""
+    engine = create_engine(postgres_url)
+    with engine.connect() as connection:
+        regions = connection.execute(Region.__table__.select().order_by(Region.id)).all()
+    engine.dispose()
+    return regions
+
+
+# --- the app -----------------------------------------------------------------------------------------------------
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
@@ -94,29 +178,27 @@ def app_config():
 
 
 @pytest.fixture
-def app(backend, sqlite_url, postgres_url, tmp_path, app_config):
-    if backend == "postgresql":
-        if postgres_url is None:
-            skip_or_fail("PostgreSQL leg skipped: COLAB_TEST_DATABASE_URL is not set")
-        if isinstance(postgres_url, Exception):
-            skip_or_fail(f"PostgreSQL leg skipped: cannot reach the server ({postgres_url.__class__.__name__})")
-    url = sqlite_url if backend == "sqlite" else postgres_url
+def app(request, backend, tmp_path, app_config):
+    """The app on a database holding the schema and the regions only. The test commits as the app does, so servers
+    and other processes see its rows; none is left for the next test (SQLite: the test's own copy of the template;
+    PostgreSQL: the worker's database, emptied afterwards)."""
+    if backend == "sqlite":
+        url, regions = request.getfixturevalue("sqlite_url"), None
+    else:
+        url, regions = request.getfixturevalue("postgres_url"), request.getfixturevalue("postgres_regions")
     application = make_test_app(url, tmp_path / "instance", **app_config)
-    with application.app_context():
-        db.create_all()
-        accounts.ensure_regions()
-        db.session.commit()
     yield application
     with application.app_context():
         db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        if regions is not None:
+            with db.engine.begin() as connection:
+                empty_postgres_database(connection, regions)
         db.engine.dispose()
 
 
 class CSRFClient(FlaskClient):
-    """A test client whose POSTs carry a valid CSRF token unless csrf=False."""
+    """A test client whose POSTs carry a valid CSRF token unless csrf=False. The token is made for the client's
+    session as a page would render it, without fetching a page."""
 
     def post(self, *args, csrf=True, **kwargs):
         if csrf:
@@ -126,15 +208,19 @@ class CSRFClient(FlaskClient):
         return super().post(*args, **kwargs)
 
     def csrf_token(self):
-        page = self.get("/sign-in" if not self._signed_in() else "/account").get_data(as_text=True)
-        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        if found is None:  # the session was ended elsewhere (signed out, password changed)
-            found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get("/sign-in").get_data(as_text=True))
-        return found.group(1)
-
-    def _signed_in(self):
-        with self.session_transaction() as session:
-            return "_user_id" in session
+        """The token a page would carry now: Flask-WTF's generate_csrf in a request context opened with this
+        client's cookies, whose session (holding the token's secret half) goes back into the cookies, as
+        FlaskClient.session_transaction does it."""
+        app = self.application
+        context = app.test_request_context()
+        self._add_cookies_to_wsgi(context.request.environ)
+        with context:
+            token = generate_csrf()
+            response = app.response_class()
+            app.session_interface.save_session(app, context.session, response)
+        self._update_cookies_from_response(context.request.host.partition(":")[0], context.request.path,
+                                           response.headers.getlist("Set-Cookie"))
+        return token
 
 
 @pytest.fixture
@@ -150,20 +236,13 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    """Create an account directly: make_user(email=..., locale=..., is_admin=...)."""
-    def factory(email=None, display_name=None, password=PASSWORD, locale="en", timezone="UTC",
-                is_admin=False):
+    """Create an account directly: make_user(email=..., display_name=..., locale=..., is_admin=...) -> (id, email)."""
+    def make(email=None, display_name=None, password=PASSWORD, locale="en", timezone="UTC", is_admin=False):
         with app.app_context():
-            if display_name is None:  # display names are unique: "Tester", then "Tester 2", ...
-                display_name, number = "Tester", 1
-                while accounts.find_by_name_key(display_name):
-                    number += 1
-                    display_name = f"Tester {number}"
-            user = accounts.create_user(email or f"user-{uuid.uuid4().hex[:8]}@example.org", display_name,
-                                        password, locale, timezone, None, is_admin)
+            user = factories.user(email, display_name, password, locale, timezone, is_admin=is_admin)
             db.session.commit()
             return user.id, user.email
-    return factory
+    return make
 
 
 class Auth:
@@ -203,48 +282,35 @@ def content(app):
 @pytest.fixture
 def community_kit(app):
     """Build communities and roles directly: kit.community(...), kit.member(...), kit.focal_point(...)."""
-    from colab.accounts.models import Region
+    from colab.accounts.models import User
     from colab.communities import service as communities
 
     class Kit:
         def region_id(self, slug):
             with app.app_context():
-                return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
+                return factories.region_id(slug)
 
         def community(self, slug="circle", kind="thematic", members_only=False, region=None, premoderate=0):
             """Create a community (region: a region slug such as 'africa'); returns its slug."""
             with app.app_context():
-                community = communities.create_community(
-                    slug, kind, {"en": f"{slug} community", "es": f"comunidad {slug}"},
-                    {"en": f"About {slug}", "es": f"Sobre {slug}"},
-                    region_id=self.region_id(region) if region else None, members_only=members_only)
-                community.premoderate_posts = premoderate
+                factories.community(slug, kind, region=region, members_only=members_only, premoderate=premoderate)
                 db.session.commit()
                 return slug
 
         def member(self, user_id, slug, role="member", accepted=True, pending=False):
             """Put a user in a community with a role; accepted: agreements already accepted."""
-            from colab.accounts.models import User
-            from colab.models_base import utcnow
             with app.app_context():
-                community = communities.find_community(slug)
-                membership = communities.Membership(user_id=user_id, community=community, role=role,
-                                                    pending=pending,
-                                                    agreements_accepted_at=utcnow() if accepted else None)
-                db.session.add(membership)
+                membership = factories.member(user_id, slug, role, accepted, pending)
                 db.session.commit()
-                assert db.session.get(User, user_id)
                 return membership.id
 
         def focal_point(self, user_id, region):
-            from colab.accounts.models import User
             with app.app_context():
-                communities.make_focal_point(db.session.get(User, user_id), self.region_id(region))
+                factories.focal_point(user_id, region)
                 db.session.commit()
 
         def thread(self, user_id, slug, title="A thread", body="First post", dialogue=False, content_note=""):
             """Open a thread as user_id; returns the thread id."""
-            from colab.accounts.models import User
             with app.app_context():
                 thread = communities.create_thread(db.session.get(User, user_id), communities.find_community(slug),
                                                    title, body, framing="Framing text" if dialogue else "",

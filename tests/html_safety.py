@@ -44,7 +44,8 @@ class _Finder(HTMLParser):
             if name.startswith("on") or name == "style":
                 self.problems.append(f"<{tag} {name}=...>")
             is_url = name in ("href", "src", "action", "formaction")
-            if is_url and value.startswith(("javascript:", "data:", "vbscript:")):
+            site_icon = tag == "link" and attrs.get("rel") == "icon" and value.startswith("data:image/svg+xml,")
+            if is_url and value.startswith(("javascript:", "data:", "vbscript:")) and not site_icon:
                 self.problems.append(f"<{tag} {name}={value[:30]!r}>")
             if name == "class" and "flash-" in value and tag != "p":
                 self.problems.append(f"<{tag} class={value!r}>")

@@ -378,6 +378,71 @@ def test_post_without_csrf_token_is_refused_and_saves_nothing(app, client, auth,
     assert not saved(app, user_id)
 
 
+def test_sign_in_without_csrf_token_is_refused(client, make_user):
+    _user_id, address = make_user()
+    response = client.post("/sign-in", data={"email": address, "password": PASSWORD}, csrf=False)
+    assert response.status_code == 400 and "This form has expired" in text(response)
+    assert not is_signed_in(client)
+
+
+def test_sign_out_without_csrf_token_is_refused_and_the_session_goes_on(client, auth):
+    auth.as_new_user()
+    response = client.post("/sign-out", csrf=False)
+    assert response.status_code == 400 and "This form has expired" in text(response)
+    assert is_signed_in(client)
+
+
+def test_a_reply_without_csrf_token_is_refused_and_nothing_is_posted(app, client, auth, community_kit):
+    from colab.communities.models import Post
+    user_id, _ = auth.as_new_user()
+    community_kit.community("circle")
+    community_kit.member(user_id, "circle")
+    thread_id = community_kit.thread(user_id, "circle")
+    response = client.post(f"/communities/circle/threads/{thread_id}/reply", data={"body": "Forged"}, csrf=False)
+    assert response.status_code == 400 and "This form has expired" in text(response)
+    assert rows(app, Post, thread_id=thread_id) == 1  # the thread's first post only
+
+
+def test_an_admin_act_without_csrf_token_is_refused_and_changes_nothing(app, client, auth, make_user):
+    auth.as_new_user(is_admin=True)
+    learner_id, _ = make_user()
+    response = client.post(f"/admin/users/{learner_id}/admin", csrf=False)
+    assert response.status_code == 400 and "This form has expired" in text(response)
+    assert rows(app, User, id=learner_id, is_admin=False) == 1
+
+
+def table_rows(app):
+    with app.app_context():
+        return {table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
+# The upload views raise the body size limit before the form is read, so they check the token themselves, once
+# they know who is asking: an anonymous POST goes to the sign-in page first.
+CHECK_THEIR_OWN_TOKEN = {"/publishing/upload", "/resources/suggest"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_every_route_that_takes_a_post_refuses_one_without_csrf_token(app, client, auth, who):
+    """The token is checked before any view runs, so made-up ids in the path are enough: a POST route exempted by
+    mistake fails here, and nothing is stored."""
+    if who == "admin":
+        auth.as_new_user(is_admin=True)
+    before = table_rows(app)
+    adapter = app.url_map.bind("colab.test")
+    answers, expected = {}, {}
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            path = adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, 1), method="POST")
+            response = client.post(path, data={"body": "Forged"}, csrf=False)
+            answers[rule.rule] = response.status_code, "This form has expired" in text(response)
+            sent_to_sign_in = who == "anonymous" and rule.rule in CHECK_THEIR_OWN_TOKEN
+            expected[rule.rule] = (302, False) if sent_to_sign_in else (400, True)
+    assert len(answers) > 100
+    assert answers == expected
+    assert table_rows(app) == before
+
+
 # --- password reset ------------------------------------------------------------------------------
 
 def test_forgot_password_answers_the_same_for_known_and_unknown_addresses(app, client, make_user):

@@ -3,14 +3,12 @@ import html
 import re
 from datetime import date
 
+import factories
 import pytest
 from babel.dates import format_date
 
-from colab.accounts.models import User
 from colab.certificates.models import Certificate
-from colab.cohorts import service as cohorts
-from colab.communities.models import Cohort, Community
-from colab.courses.models import Course, LessonText
+from colab.courses.models import LessonText
 from colab.extensions import db
 from colab.models_base import utcnow
 
@@ -197,16 +195,8 @@ def test_another_learner_reaches_only_their_own_certificate(client, graduate, ap
 def add_cohort(app, community_slug, name, learner_id=None, facilitator_ids=()):
     """A cohort of the sample course in the community, with the learner and facilitators given."""
     with app.app_context():
-        community = db.session.scalar(db.select(Community).filter_by(slug=community_slug))
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-        cohort = Cohort(community_id=community.id, course_id=course.id, name=name, starts_on=date(2026, 1, 5),
-                        ends_on=date(2026, 3, 5))
-        db.session.add(cohort)
-        db.session.flush()
-        if learner_id is not None:
-            cohorts.join_cohort(db.session.get(User, learner_id), cohort)
-        for user_id in facilitator_ids:
-            cohorts.add_facilitator(db.session.get(User, user_id), cohort)
+        factories.cohort(community_slug, name, starts_on=date(2026, 1, 5), ends_on=date(2026, 3, 5),
+                         learners=() if learner_id is None else (learner_id,), facilitators=facilitator_ids)
         db.session.commit()
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
 from babel.dates import format_datetime
 
@@ -51,7 +52,7 @@ def world(app, make_user, community_kit, auth, content):
 
 def course_id(app):
     with app.app_context():
-        return db.session.scalar(db.select(Course.id).filter_by(slug="listening-basics"))
+        return factories.course().id
 
 
 def form(app, **overrides):
@@ -63,9 +64,8 @@ def form(app, **overrides):
 def make_cohort(world, name="Spring circle", pacing_="scheduled", timezone="America/Bogota", slug=None):
     with world.app.app_context():
         cohort = cohorts.create_cohort(db.session.get(User, world.admin[0]),
-                                       communities.find_community(slug or world.circle),
-                                       db.session.get(Course, course_id(world.app)), name, date(2030, 3, 1),
-                                       date(2030, 6, 30), ["en"], timezone, pacing_)
+                                       communities.find_community(slug or world.circle), factories.course(), name,
+                                       date(2030, 3, 1), date(2030, 6, 30), ["en"], timezone, pacing_)
         db.session.commit()
         return cohort.id
 

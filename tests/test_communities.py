@@ -3,10 +3,10 @@ private email addresses, and cohorts with their lesson discussions. Threads and 
 from datetime import date
 from types import SimpleNamespace
 
+import factories
 import pytest
 
 from colab.communities.models import Cohort, Membership, Thread
-from colab.courses.models import Course
 from colab.extensions import db
 
 COURSE_LESSON = "/courses/listening-basics/why-listen/"
@@ -202,19 +202,18 @@ def test_no_email_address_of_another_member_on_community_pages(client, world, co
 
 def course_id(app):
     with app.app_context():
-        return db.session.scalar(db.select(Course.id).filter_by(slug="listening-basics"))
+        return factories.course().id
 
 
 def make_cohort(app, slug, name="Spring circle"):
-    from colab.accounts import service as accounts
+    """A cohort made through the service by an admin (so it is logged like one made with the form)."""
     from colab.cohorts import service as cohorts
     from colab.communities import service
     with app.app_context():
-        course = db.session.get(Course, course_id(app))
-        creator = accounts.create_user("cohort.creator@example.org", "Cohort Creator", "a long passphrase here",
-                                       "en", "UTC", None, True)
-        cohort = cohorts.create_cohort(creator, service.find_community(slug), course, name, date(2030, 3, 1),
-                                       date(2030, 6, 30), ["en"], "UTC", "self-paced")
+        creator = factories.user("cohort.creator@example.org", "Cohort Creator", "a long passphrase here",
+                                 is_admin=True)
+        cohort = cohorts.create_cohort(creator, service.find_community(slug), factories.course(), name,
+                                       date(2030, 3, 1), date(2030, 6, 30), ["en"], "UTC", "self-paced")
         db.session.commit()
         return cohort.id
 

@@ -6,19 +6,19 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
+import factories
 import pytest
 from conftest import PASSWORD
 from html_safety import dangerous_markup
 from sqlalchemy import event
 
-from colab.accounts import service as accounts
 from colab.accounts.models import User
 from colab.cohorts import service as cohorts
 from colab.cohorts.models import Invitation, InvitationStatus
 from colab.communities import service as communities
 from colab.communities.models import Cohort, Post, PostStatus, Thread
 from colab.courses import service as courses
-from colab.courses.models import Course, LessonProgress
+from colab.courses.models import LessonProgress
 from colab.extensions import db
 from colab.markup import render
 from colab.models_base import utcnow
@@ -30,17 +30,9 @@ LEARNER_NAME = "Zanele Learner"
 # --- helpers that build cohorts and learners directly ----------------------------------------------------------
 
 
-def course_id(app):
-    with app.app_context():
-        return db.session.scalar(db.select(Course.id).filter_by(slug="listening-basics"))
-
-
 def make_cohort(app, community_slug, name, starts_on=date(2030, 1, 1)):
     with app.app_context():
-        community = communities.find_community(community_slug)
-        cohort = Cohort(community=community, course_id=course_id(app), name=name, starts_on=starts_on,
-                        ends_on=starts_on + timedelta(days=90), languages=["en"])
-        db.session.add(cohort)
+        cohort = factories.cohort(community_slug, name, starts_on=starts_on, languages=["en"])
         db.session.commit()
         return cohort.id
 
@@ -53,8 +45,8 @@ def add_learner(cohort_id, name, done=0, seen_days_ago=1, reflection="", posts=0
     """Inside an app context: a learner of the cohort who completed `done` lessons, last seen so many days ago
     (None: never started), with a reflection and visible posts in the cohort's thread."""
     cohort = db.session.get(Cohort, cohort_id)
-    user = accounts.create_user(email or f"{name.lower().replace(' ', '.')}@example.org", name, "x" * 12,
-                                timezone=timezone)
+    user = factories.user(email or f"{name.lower().replace(' ', '.')}@example.org", name, "x" * 12,
+                          timezone=timezone)
     cohorts.join_cohort(user, cohort)
     course_lessons = lessons(cohort.course)
     if seen_days_ago is not None:

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from factories import region_id
 
 from colab.accounts import service as accounts
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.admin import service as admin
 from colab.communities import service as communities
 from colab.directory import demo, maps, organisations, service
@@ -25,10 +26,6 @@ SUBJECT = "You have a message on Co-Lab"
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-def region_id(slug):
-    return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
-
 
 def user(people, name):
     return db.session.get(User, people[name][0])
@@ -365,19 +362,23 @@ def test_the_message_form_keeps_what_was_typed(app, client, auth, people):
     assert outbox(app) == []
 
 
-def test_a_message_that_cannot_be_mailed_is_not_kept(app, client, auth, people, monkeypatch):
+def test_a_message_is_kept_and_its_mail_tried_again_when_the_server_fails(app, client, auth, people, monkeypatch):
+    from colab import jobs
     bola = publish(app, people, "Bola")
     sign_in(auth, people, "Amara")
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr("colab.directory.message_views.mail.send", broken)
+    monkeypatch.setattr("colab.mail.send", broken)
     response = client.post(f"/directory/people/{bola}/message", data={"body": "Kept in the form"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 503 and "could not be sent just now" in page and "Kept in the form" in page
+    assert response.status_code == 302
+    assert "Your message is sent" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count(DirectoryMessage.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(DirectoryMessage.id))) == 1
+        job = db.session.scalar(db.select(jobs.Job).filter_by(task="mail.directory_message"))
+        assert job.status == jobs.JobStatus.PENDING and "mail server down" in job.last_error
+    assert outbox(app) == []
 
 
 @pytest.mark.parametrize("app_config", [{"DIRECTORY_MESSAGE_RATE_LIMIT": "2 per hour"}])

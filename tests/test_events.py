@@ -5,24 +5,20 @@ partial, the demo events), and every route of the "calendar" blueprint x every r
 import re
 from datetime import UTC, date, datetime, time
 
+import factories
 import pytest
 from html_safety import ATTACKS, dangerous_markup
 
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.cohorts import service as cohorts
 from colab.communities import service as communities
-from colab.communities.models import Cohort, Membership, Role
-from colab.courses.models import Course
+from colab.communities.models import Cohort, Role
 from colab.events import feeds, listing, planning
 from colab.events.models import Event, EventScope, EventStatus
 from colab.extensions import db
 from colab.policy import Refused
 
 BLUEPRINTS = {"calendar"}
-
-
-def _region_id(slug):
-    return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
 
 
 def plan(app, planner_id, scope, title, starts_on=date(2030, 5, 14), starts_time=time(10), ends_time=time(12),
@@ -51,17 +47,15 @@ def world(app, content, make_user):
               "Sec": make_user(display_name="Sec", timezone="Europe/Amsterdam", is_admin=True)}
     with app.app_context():
         user = lambda name: db.session.get(User, people[name][0])  # noqa: E731
-        africa = _region_id("africa")
+        africa = factories.region_id("africa")
         for name in people:
             user(name).region_id = africa
-        circle = communities.create_community("circle", "regional", {"en": "Circle"}, {"en": "About"},
-                                              region_id=africa)
-        closed = communities.create_community("closed", "thematic", {"en": "Closed circle"}, {"en": "About"},
-                                              members_only=True)
-        db.session.add(Membership(user_id=people["Chidi"][0], community=circle, role=Role.FACILITATOR))
-        db.session.add(Membership(user_id=people["Amara"][0], community=closed))
+        circle = factories.community("circle", "regional", {"en": "Circle"}, {"en": "About"}, region="africa")
+        closed = factories.community("closed", "thematic", {"en": "Closed circle"}, {"en": "About"}, members_only=True)
+        factories.member(people["Chidi"][0], circle, Role.FACILITATOR, accepted=False)
+        factories.member(people["Amara"][0], closed, accepted=False)
         communities.make_focal_point(user("Zola"), africa)
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
+        course = factories.course()
         spring = cohorts.create_cohort(user("Sec"), circle, course, "Spring circle", date(2030, 1, 1),
                                        date(2030, 9, 1), ["en"], "UTC", "self-paced")
         cohorts.join_cohort(user("Amara"), spring)

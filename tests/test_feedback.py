@@ -4,14 +4,13 @@ import html
 from datetime import date, timedelta
 from pathlib import Path
 
+import factories
 import pytest
 from babel.messages.extract import extract_from_dir
 
 from colab.accounts.models import User
-from colab.cohorts import service as cohorts
-from colab.communities import service as communities
-from colab.communities.models import Cohort, Pacing
-from colab.courses.models import Course, Lesson
+from colab.communities.models import Pacing
+from colab.courses.models import Lesson
 from colab.extensions import db
 from colab.feedback.models import LessonFeedback
 from colab.models_base import utcnow
@@ -51,15 +50,10 @@ class World:
         with app.app_context():
             db.session.get(User, self.ids["course_team"]).is_course_team = True
             db.session.get(User, self.ids["suspended_admin"]).suspended_at = utcnow()
-            cohort = Cohort(community=communities.find_community(slug),
-                            course=db.session.scalar(db.select(Course).filter_by(slug="listening-basics")),
-                            name="Spring circle", starts_on=date.today(), ends_on=date.today() + timedelta(days=60),
-                            timezone="UTC", pacing=Pacing.SCHEDULED, languages=["en", "es"])
-            db.session.add(cohort)
-            db.session.flush()
-            self.cohort_id = cohort.id
-            cohorts.join_cohort(db.session.get(User, self.ids["cohort_learner"]), cohort)
-            cohorts.add_facilitator(db.session.get(User, self.ids["facilitator"]), cohort)
+            self.cohort_id = factories.cohort(
+                slug, "Spring circle", starts_on=date.today(), ends_on=date.today() + timedelta(days=60),
+                timezone="UTC", pacing=Pacing.SCHEDULED, languages=["en", "es"],
+                learners=[self.ids["cohort_learner"]], facilitators=[self.ids["facilitator"]]).id
             db.session.commit()
             self.lessons = {lesson.slug: lesson.id for lesson in db.session.scalars(db.select(Lesson))}
 
@@ -86,19 +80,21 @@ def world(app, client, auth, make_user, community_kit, content):
     return World(app, client, auth, make_user, community_kit)
 
 
-def test_the_block_ends_the_lesson_folded_away_with_who_reads_what(world):
+def test_the_block_ends_the_lesson_and_leads_to_the_form_with_who_reads_what(world):
     world.sign_in("learner")
     page = text(world.client.get(LESSON_PAGE))
     block = page.index('id="feedback"')
     assert page.index('id="activity-listening-purpose"') < block < page.index("Mark as done and continue")
-    assert "<details>" in page[block:] and "<details open" not in page  # unobtrusive until they open it
-    assert "Your feedback on this lesson" in page
-    assert "<legend>Was this lesson useful?</legend>" in page
-    assert "1 (not useful)" in page and "5 (very useful)" in page
-    assert page[block:].count('type="radio"') == 5
-    assert "What would make it better?" in page and "Did anything in this lesson feel unsafe or hurtful?" in page
-    assert WHO_READS in page
-    assert "You told us" not in page
+    assert "Your feedback on this lesson" in page and "You told us" not in page
+    form_url = f'/feedback/lessons/{world.lessons["why-listen"]}'
+    assert f'<a href="{form_url}">Tell the course team what you thought of it</a>' in page[block:]
+    assert 'type="radio"' not in page[block:]  # the form is not downloaded with every lesson
+    form = text(world.client.get(form_url))
+    assert "<legend>Was this lesson useful?</legend>" in form and "Every question is optional." in form
+    assert "1 (not useful)" in form and "5 (very useful)" in form and form.count('type="radio"') == 5
+    assert "What would make it better?" in form and "Did anything in this lesson feel unsafe or hurtful?" in form
+    assert WHO_READS in form and "Nothing was saved" not in form
+    assert "Back to the lesson" in form
 
 
 def test_giving_feedback_keeps_it_and_shows_it_back_to_the_learner_alone(world):
@@ -109,9 +105,11 @@ def test_giving_feedback_keeps_it_and_shows_it_back_to_the_learner_alone(world):
     assert response.location.endswith("/courses/listening-basics/why-listen/#feedback")
     page = text(world.client.get(response.location))
     assert "Thank you: your feedback is saved." in page
-    assert "<details open" in page and "You told us:" in page and "Useful: 4 of 5" in page
+    assert "You told us:" in page and "Useful: 4 of 5" in page and "Change my feedback" in page
     assert "More stories from the Caribbean" in page
-    assert '<input checked id="feedback-usefulness-3" name="feedback-usefulness" type="radio" value="4">' in page
+    form = text(world.client.get(f'/feedback/lessons/{world.lessons["why-listen"]}'))
+    assert '<input checked id="feedback-usefulness-3" name="feedback-usefulness" type="radio" value="4">' in form
+    assert "More stories from the Caribbean</textarea>" in form
     [row] = world.rows()
     assert (row.user_id, row.lesson_id, row.usefulness, row.better, row.unsafe, row.unsafe_at, row.cohort_id,
             row.locale) == (world.ids["learner"], world.lessons["why-listen"], 4, "More stories from the Caribbean",
@@ -125,7 +123,7 @@ def test_giving_feedback_keeps_it_and_shows_it_back_to_the_learner_alone(world):
 def test_a_learner_changes_their_answers_later(world):
     world.sign_in("learner")
     assert world.give(usefulness=2, better="Shorter, please").status_code == 302
-    page = text(world.client.get(LESSON_PAGE))
+    page = text(world.client.get(f'/feedback/lessons/{world.lessons["why-listen"]}'))
     assert "Shorter, please</textarea>" in page  # the same form, filled in
     assert world.give(usefulness=5, better="").status_code == 302
     [row] = world.rows()
@@ -241,7 +239,7 @@ def test_the_block_is_on_the_spanish_lesson_page_and_its_strings_are_translatabl
     auth.sign_in(email)
     page = text(world.client.get(LESSON_PAGE))
     assert '<html lang="es"' in page and "¿Por qué escuchar?" in page
-    assert 'id="feedback"' in page and f'action="/feedback/lessons/{world.lessons["why-listen"]}"' in page
+    assert 'id="feedback"' in page and f'href="/feedback/lessons/{world.lessons["why-listen"]}"' in page
     assert world.client.post(f"/feedback/lessons/{world.lessons['why-listen']}",
                              data={"feedback-usefulness": "5"}).status_code == 302
     [row] = world.rows()
@@ -254,7 +252,8 @@ def test_the_block_is_on_the_spanish_lesson_page_and_its_strings_are_translatabl
             extracted.add(message)
     for shown in ("Your feedback on this lesson", "Was this lesson useful?", "1 (not useful)", "5 (very useful)",
                   "What would make it better?", "Did anything in this lesson feel unsafe or hurtful?", WHO_READS,
-                  "You told us:", "Send my feedback", "Change my feedback", "(optional)"):
+                  "You told us:", "Send my feedback", "Change my feedback", "(optional)",
+                  "Tell the course team what you thought of it", "Every question is optional."):
         assert shown in extracted, shown
 
 
@@ -272,7 +271,9 @@ ROUTES = [
      "302 404 404 404 404 404"),
     ("feedback on an unknown lesson", "POST", "/feedback/lessons/999999", {"feedback-usefulness": "4"},
      "302 404 404 404 404 404"),
-    ("no page to GET", "GET", "/feedback/lessons/{open}", {}, "405 405 405 405 405 405"),
+    ("the form", "GET", "/feedback/lessons/{open}", {}, "302 200 200 200 200 200"),
+    ("the form of a lesson not open yet", "GET", "/feedback/lessons/{locked}", {}, "302 200 403 200 200 200"),
+    ("the form of an archived lesson", "GET", "/feedback/lessons/{archived}", {}, "302 404 404 404 404 404"),
 ]
 
 
@@ -287,7 +288,7 @@ def test_route_access(world, app, role, name, method, url, data, expected):
                      archived=world.lessons["listening-to-disagree"])
     response = world.client.get(url) if method == "GET" else world.client.post(url, data=data)
     assert response.status_code == int(expected.split()[ROLES.index(role)]), (name, role)
-    if role == "anonymous" and method == "POST":
+    if role == "anonymous":
         assert "/sign-in?next=" in response.location
     body = response.get_data(as_text=True)
     assert not any(email in body for email in world.emails.values())
@@ -296,7 +297,7 @@ def test_route_access(world, app, role, name, method, url, data, expected):
 def test_the_table_covers_every_route_of_the_blueprint(app):
     adapter = app.url_map.bind("colab.test")
     covered = {(adapter.match(url.format(open=1, locked=1, archived=1), method=method)[0], method)
-               for _, method, url, _, _ in ROUTES if method != "GET"}
+               for _, method, url, _, _ in ROUTES}
     routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("feedback.")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes and routes - covered == set()

@@ -4,10 +4,11 @@ route of the "focus_groups" blueprint x every role."""
 import re
 from datetime import date, timedelta
 
+import factories
 import pytest
 from sqlalchemy import event
 
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.cohorts import service as cohorts
 from colab.communities import service as communities
 from colab.courses.models import Course, Lesson, Module
@@ -24,14 +25,10 @@ GUIDANCE = "Write no names and no details that could identify a participant."
 CONSENT = "Participants agreed that these words may be quoted, without names"
 
 
-def _region_id(slug):
-    return db.session.scalar(db.select(Region.id).filter_by(slug=slug))
-
-
 def _ids(app):
     """Ids of the sample course's modules and lessons, by slug."""
     with app.app_context():
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
+        course = factories.course()
         modules = {m.slug: m.id for m in db.session.scalars(db.select(Module).filter_by(course_id=course.id))}
         lessons = {lesson.slug: lesson.id for lesson in db.session.scalars(db.select(Lesson).filter_by(
             course_id=course.id))}
@@ -47,11 +44,9 @@ def world(app, content, make_user):
     people["Sec"] = make_user(display_name="Sec", is_admin=True)
     with app.app_context():
         user = lambda name: db.session.get(User, people[name][0])  # noqa: E731
-        admin, course = user("Sec"), db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-        africa = communities.create_community("circle", "regional", {"en": "Circle"}, {"en": "About"},
-                                              region_id=_region_id("africa"))
-        asia = communities.create_community("harbour", "regional", {"en": "Harbour"}, {"en": "About"},
-                                            region_id=_region_id("asia"))
+        admin, course = user("Sec"), factories.course()
+        africa = factories.community("circle", "regional", {"en": "Circle"}, {"en": "About"}, region="africa")
+        asia = factories.community("harbour", "regional", {"en": "Harbour"}, {"en": "About"}, region="asia")
         spring = cohorts.create_cohort(admin, africa, course, "Spring circle", date(2030, 1, 1), date(2030, 3, 1),
                                        ["en"], "UTC", "self-paced")
         harbour = cohorts.create_cohort(admin, asia, course, "Harbour cohort", date(2030, 1, 1), date(2030, 3, 1),
@@ -59,12 +54,12 @@ def world(app, content, make_user):
         cohorts.join_cohort(user("Amara"), spring)
         cohorts.add_facilitator(user("Chidi"), spring)
         cohorts.add_facilitator(user("Fola"), spring)
-        communities.make_focal_point(user("Zola"), _region_id("africa"))
+        communities.make_focal_point(user("Zola"), factories.region_id("africa"))
         user("Tess").is_course_team = True
-        user("Chidi").region_id = _region_id("africa")
+        user("Chidi").region_id = factories.region_id("africa")
         db.session.commit()
-        ids = {"spring": spring.id, "harbour": harbour.id, "africa": _region_id("africa"),
-               "asia": _region_id("asia")}
+        ids = {"spring": spring.id, "harbour": harbour.id, "africa": factories.region_id("africa"),
+               "asia": factories.region_id("asia")}
     course_id, modules, lessons = _ids(app)
     return {"people": people, "course": course_id, "modules": modules, "lessons": lessons, **ids}
 

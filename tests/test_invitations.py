@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
 from babel.dates import format_date
 from conftest import PASSWORD
@@ -19,7 +20,7 @@ from colab.cohorts import invitations
 from colab.cohorts import service as cohorts
 from colab.cohorts.models import Invitation, InvitationStatus
 from colab.communities.models import Cohort, Community, Membership
-from colab.courses.models import Course, Enrolment
+from colab.courses.models import Enrolment
 from colab.extensions import db
 from colab.models_base import utcnow
 
@@ -41,11 +42,8 @@ def invitee(app, client):
 
 def new_cohort(app, slug, name="Spring circle", languages=("es", "en")):
     with app.app_context():
-        cohort = Cohort(community=db.session.scalar(db.select(Community).filter_by(slug=slug)),
-                        course=db.session.scalar(db.select(Course).filter_by(slug="listening-basics")),
-                        name=name, starts_on=date(2030, 1, 6), ends_on=date(2030, 3, 1), languages=list(languages),
-                        timezone="Africa/Nairobi")
-        db.session.add(cohort)
+        cohort = factories.cohort(slug, name, starts_on=date(2030, 1, 6), ends_on=date(2030, 3, 1),
+                                  languages=list(languages), timezone="Africa/Nairobi")
         db.session.commit()
         return cohort.id
 

@@ -2,17 +2,15 @@
 community: request level, on SQLite and PostgreSQL."""
 from datetime import date
 
+import factories
 import pytest
 from conftest import PASSWORD
 
 from colab import policy
-from colab.accounts.models import Region, User
-from colab.cohorts.models import CohortFacilitator
+from colab.accounts.models import User
 from colab.communities import service
-from colab.communities.models import Cohort, Membership, Post, Thread
-from colab.courses.models import Course
+from colab.communities.models import Cohort, Post, Thread
 from colab.extensions import db
-from colab.models_base import utcnow
 from colab.moderation.models import ModerationAction
 from colab.notifications.models import Notification
 
@@ -38,20 +36,12 @@ class Space:
             if key not in self.ids:
                 self.ids[key], self.emails[key] = make_user(display_name=name)
         with app.app_context():
-            africa = db.session.scalar(db.select(Region.id).filter_by(slug="africa"))
-            community = service.create_community(slug, "regional", {"en": "Circle"}, {"en": "About"}, region_id=africa)
-            members = {key: Membership(user_id=self.ids[key], community=community, role=role,
-                                       agreements_accepted_at=utcnow()) for key, _name, role in PEOPLE}
-            db.session.add_all(members.values())
-            course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-            self.cohorts = {}
-            for key, name, facilitator in (("mine", "Lusaka circle", "chipo"), ("other", "Accra circle", "kofi")):
-                cohort = Cohort(community=community, course=course, name=name, starts_on=date(2030, 1, 1),
-                                ends_on=date(2030, 3, 1))
-                db.session.add(cohort)
-                db.session.flush()
-                db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=self.ids[facilitator]))
-                self.cohorts[key] = cohort.id
+            community = factories.community(slug, "regional", {"en": "Circle"}, {"en": "About"}, region="africa")
+            members = {key: factories.member(self.ids[key], community, role) for key, _name, role in PEOPLE}
+            self.cohorts = {
+                key: factories.cohort(community, name, starts_on=date(2030, 1, 1), ends_on=date(2030, 3, 1),
+                                      facilitators=[self.ids[facilitator]]).id
+                for key, name, facilitator in (("mine", "Lusaka circle", "chipo"), ("other", "Accra circle", "kofi"))}
             fola, lena, mo = (db.session.get(User, self.ids[key]) for key in ("fola", "lena", "mo"))
             self.threads, self.held, self.visible = {}, {}, {}
             for key in ("mine", "other", "general"):

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
 from babel.dates import format_date
 from conftest import SAMPLE_CONTENT
@@ -9,9 +10,8 @@ from conftest import SAMPLE_CONTENT
 from colab.accounts.models import User
 from colab.cohorts import service as cohorts
 from colab.cohorts.models import ModuleRelease
-from colab.communities import service as communities
 from colab.communities.models import Cohort, Pacing
-from colab.courses.models import Course, Enrolment, LessonProgress, Module
+from colab.courses.models import Enrolment, LessonProgress, Module
 from colab.courses.sync import sync_content
 from colab.extensions import db
 
@@ -36,11 +36,9 @@ def cohort_of(app, content, community_kit):
     def factory(pacing=Pacing.SCHEDULED, tz="UTC", starts_on=None, ends_on=None, name="Spring circle"):
         with app.app_context():
             starts_on = starts_on or local_today(tz)
-            cohort = Cohort(community=communities.find_community(slug),
-                            course=db.session.scalar(db.select(Course).filter_by(slug="listening-basics")),
-                            name=name, starts_on=starts_on, ends_on=ends_on or starts_on + timedelta(days=60),
-                            timezone=tz, pacing=pacing, languages=["en", "es"])
-            db.session.add(cohort)
+            cohort = factories.cohort(slug, name, starts_on=starts_on,
+                                      ends_on=ends_on or starts_on + timedelta(days=60), timezone=tz, pacing=pacing,
+                                      languages=["en", "es"])
             db.session.commit()
             return cohort.id
     return factory

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 
+import factories
 import pytest
 from conftest import PASSWORD
 from test_accounts import field_error, location, reflect, rows, text
@@ -14,7 +15,7 @@ from colab.accounts.models import User
 from colab.admin.models import AdminAction
 from colab.certificates.models import Certificate
 from colab.cohorts.models import CohortFacilitator, Invitation, SharedReflection
-from colab.communities.models import Cohort, Community, Post, PostRevision, Thread
+from colab.communities.models import Community, Post, PostRevision, Thread
 from colab.courses.models import Activity, Course, Response
 from colab.directory.models import DirectoryBlock, DirectoryMessage, DirectoryProfile, Organisation
 from colab.events.models import CalendarFeed, Event, EventScope
@@ -122,10 +123,8 @@ def everything(app, client, auth, make_user, content, community_kit):
         community = db.session.scalar(db.select(Community).filter_by(slug="circle"))
         course = db.session.scalar(db.select(Course))
         region_id = community.region_id
-        cohort = Cohort(community_id=community.id, course_id=course.id, name="My cohort",
-                        starts_on=date(2026, 1, 5), ends_on=date(2026, 3, 5), created_by_id=me_id)
-        db.session.add(cohort)
-        db.session.flush()
+        cohort = factories.cohort(community, "My cohort", of=course, starts_on=date(2026, 1, 5),
+                                  ends_on=date(2026, 3, 5), created_by_id=me_id)
         db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=me_id))
         db.session.add(Invitation(cohort_id=cohort.id, email="me@example.org", token_hash="a" * 64,
                                   status="accepted", accepted_by_id=me_id, accepted_at=utcnow(),

@@ -2,16 +2,13 @@
 community."""
 from datetime import date, time
 
+import factories
 import pytest
 
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.cohorts import pacing
 from colab.cohorts import service as cohorts
-from colab.communities import service as communities
-from colab.communities.models import Membership
-from colab.courses.models import Course
 from colab.extensions import db
-from colab.models_base import utcnow
 
 BLUEPRINTS = {"cohorts"}
 # "member" is in the cohort's community but not in the cohort; "learner" learns in the cohort; "facilitator"
@@ -100,15 +97,13 @@ def build_world(app, ids, role, members_only, n):
     cohort of the same course, a member in neither, and someone in another community."""
     with app.app_context():
         user = lambda key: db.session.get(User, ids[key])  # noqa: E731
-        africa = db.session.scalar(db.select(Region.id).filter_by(slug="africa"))
-        community = communities.create_community(f"circle-{n}", "regional", {"en": "Circle"}, {"en": "About"},
-                                                 region_id=africa, members_only=members_only)
-        elsewhere = communities.create_community(f"elsewhere-{n}", "thematic", {"en": "Elsewhere"},
-                                                 {"en": "About"})
-        db.session.add(Membership(user_id=ids["olu"], community=elsewhere, agreements_accepted_at=utcnow()))
+        community = factories.community(f"circle-{n}", "regional", {"en": "Circle"}, {"en": "About"},
+                                        region="africa", members_only=members_only)
+        elsewhere = factories.community(f"elsewhere-{n}", "thematic", {"en": "Elsewhere"}, {"en": "About"})
+        factories.member(ids["olu"], elsewhere)
         for key in ("bongani", *(("member",) if role == "member" else ())):
-            db.session.add(Membership(user_id=ids[key], community=community, agreements_accepted_at=utcnow()))
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
+            factories.member(ids[key], community)
+        course = factories.course()
         admin = user("secretariat")
         cohort = cohorts.create_cohort(admin, community, course, "Spring circle", date(2030, 1, 1),
                                        date(2030, 3, 1), ["en"], "UTC", "scheduled")

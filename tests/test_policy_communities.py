@@ -1,6 +1,7 @@
 """Who may do what in communities, moderation, harassment reports and notifications: every route x every role."""
 from datetime import date
 
+import factories
 import pytest
 from flask_login import AnonymousUserMixin
 
@@ -8,12 +9,10 @@ from colab import policy
 from colab.accounts.models import Region, User
 from colab.cohorts import service as cohorts
 from colab.communities import service
-from colab.communities.models import Membership, Post
-from colab.courses.models import Course
+from colab.communities.models import Post
 from colab.extensions import db
 from colab.harassment import service as harassment
 from colab.harassment.models import HarassmentReport
-from colab.models_base import utcnow
 from colab.notifications.models import Notification
 
 BLUEPRINTS = {"communities", "moderation", "harassment", "notifications"}
@@ -163,22 +162,19 @@ def build_world(app, ids, role, members_only, n):
     """A fresh community in africa with a thread, two posts, a cohort and a harassment report with a note."""
     with app.app_context():
         user = lambda key: db.session.get(User, ids[key])  # noqa: E731
-        africa = db.session.scalar(db.select(Region.id).filter_by(slug="africa"))
-        community = service.create_community(f"circle-{n}", "regional", {"en": "Circle"}, {"en": "About"},
-                                             region_id=africa, members_only=members_only,
-                                             agreements={"en": "Listen first."})
+        africa = factories.region_id("africa")
+        community = factories.community(f"circle-{n}", "regional", {"en": "Circle"}, {"en": "About"},
+                                        region="africa", members_only=members_only,
+                                        agreements={"en": "Listen first."})
         roles = {"member": "member", "other": "member"}
         if role == "facilitator":
             roles["facilitator"] = "facilitator"
-        members = {key: Membership(user_id=ids[key], community=community, role=value,
-                                   agreements_accepted_at=utcnow()) for key, value in roles.items()}
-        db.session.add_all(members.values())
-        db.session.flush()
+        members = {key: factories.member(ids[key], community, value) for key, value in roles.items()}
         thread = service.create_thread(user("member"), community, f"{THREAD_SECRET} thread",
                                        f"{THREAD_SECRET} first post")
         post1 = db.session.scalar(db.select(Post.id).filter_by(thread_id=thread.id))
         post2 = service.add_post(user("other"), thread, f"{THREAD_SECRET} second post")
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
+        course = factories.course()
         cohort = cohorts.create_cohort(user("secretariat"), community, course, f"{THREAD_SECRET} cohort",
                                        date(2030, 1, 1), date(2030, 3, 1), ["en"], "UTC", "scheduled")
         report = harassment.create(user("member"), africa, "post", REPORT_SECRET, reported_user_id=ids["other"],

@@ -3,15 +3,15 @@ community, a thread, a cohort dashboard and search, each measured after N and af
 notifications and search hits (the benchmark, scripts/bench_http.py, reports the counts at 1x and 100x)."""
 from datetime import date, timedelta
 
+import factories
 from conftest import PASSWORD
 from sqlalchemy import event, insert, select
 
-from colab.accounts.models import Region, User, name_key
-from colab.cohorts import service as cohorts
+from colab.accounts.models import User, name_key
 from colab.communities import service as communities
 from colab.communities.models import Cohort, Community, Membership, Post, PostStatus, Thread
 from colab.courses import service as courses
-from colab.courses.models import Course, Enrolment, LessonProgress
+from colab.courses.models import Enrolment, LessonProgress
 from colab.extensions import db
 from colab.markup import render
 from colab.models_base import utcnow
@@ -46,19 +46,13 @@ def build(app, learner_id, focal_id):
     """A regional community in Africa with a cohort of the sample course (its learner is the signed-in one, its
     focal point the other), and a thread the learner opened. Returns (cohort id, thread id)."""
     with app.app_context():
-        africa = db.session.scalar(select(Region.id).filter_by(slug="africa"))
-        community = communities.create_community("circle", "regional", {"en": "Circle"}, {"en": "A circle"},
-                                                 region_id=africa)
-        focal, learner = db.session.get(User, focal_id), db.session.get(User, learner_id)
-        communities.make_focal_point(focal, africa)
-        course = db.session.scalar(select(Course).filter_by(slug="listening-basics"))
-        cohort = Cohort(community=community, course=course, name="Spring", starts_on=date.today() - timedelta(days=3),
-                        ends_on=date.today() + timedelta(days=90), languages=["en"])
-        db.session.add(cohort)
-        db.session.flush()
-        cohorts.join_cohort(learner, cohort)
+        community = factories.community("circle", "regional", {"en": "Circle"}, {"en": "A circle"}, region="africa")
+        factories.focal_point(focal_id, "africa")
+        cohort = factories.cohort(community, "Spring", starts_on=date.today() - timedelta(days=3),
+                                  ends_on=date.today() + timedelta(days=90), languages=["en"], learners=[learner_id])
         communities.accept_agreements(db.session.scalar(select(Membership).filter_by(user_id=learner_id)))
-        thread = communities.create_thread(learner, community, "Listening in our groups", f"On {WORD} first.")
+        thread = communities.create_thread(db.session.get(User, learner_id), community, "Listening in our groups",
+                                           f"On {WORD} first.")
         db.session.commit()
         return cohort.id, thread.id
 

@@ -1,6 +1,7 @@
 """Sharing a reflection with one's cohort: who reads it, unsharing, editing, a facilitator hiding it."""
 from datetime import date, timedelta
 
+import factories
 import pytest
 from html_safety import ATTACKS, dangerous_markup
 from sqlalchemy import event
@@ -9,9 +10,8 @@ from colab.accounts.models import User
 from colab.admin.models import AdminAct, AdminAction
 from colab.cohorts import service as cohorts
 from colab.cohorts.models import SharedReflection
-from colab.communities import service as communities
 from colab.communities.models import Cohort, Pacing
-from colab.courses.models import Course, Response
+from colab.courses.models import Response
 from colab.extensions import db
 
 COURSE = "/courses/listening-basics/"
@@ -41,16 +41,9 @@ class World:
             self.ids[role], self.emails[role] = make_user(display_name=name, is_admin=role == "admin")
         community_kit.focal_point(self.ids["focal"], "africa")
         with app.app_context():
-            community = communities.find_community(slug)
-            course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-            made = []
-            for name in ("Spring circle", "Autumn circle"):
-                cohort = Cohort(community=community, course=course, name=name, pacing=Pacing.SELF_PACED,
-                                starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=60),
-                                languages=["en"])
-                db.session.add(cohort)
-                made.append(cohort)
-            db.session.flush()
+            made = [factories.cohort(slug, name, pacing=Pacing.SELF_PACED, starts_on=date.today() - timedelta(days=1),
+                                     ends_on=date.today() + timedelta(days=60), languages=["en"])
+                    for name in ("Spring circle", "Autumn circle")]
             self.cohort_id, self.other_cohort_id = made[0].id, made[1].id
             for role in ("author", "peer"):
                 cohorts.join_cohort(db.session.get(User, self.ids[role]), made[0])

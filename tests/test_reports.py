@@ -3,18 +3,17 @@ out by filters), the CSVs that match the page, constant queries."""
 import itertools
 from datetime import date, timedelta
 
+import factories
 import pytest
 from conftest import PASSWORD
 from html_safety import dangerous_markup
 from test_dashboards import count_queries, csv_rows, html_table, unguarded
 
-from colab.accounts import service as accounts
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.cohorts import service as cohorts
-from colab.communities import service as communities
 from colab.communities.models import Cohort
 from colab.courses import service as courses
-from colab.courses.models import Course, Enrolment, LessonProgress, Module
+from colab.courses.models import Enrolment, LessonProgress, Module
 from colab.extensions import db
 from colab.feedback.models import LessonFeedback
 from colab.focus_groups.models import FocusGroup
@@ -30,16 +29,8 @@ NAMES = itertools.count(1)
 # --- seeding rows directly ---------------------------------------------------------------------------------------
 
 
-def course_of(app=None):
-    return db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-
-
 def lesson_of(slug):
-    return next(lesson for lesson in courses.outline(course_of()).lessons if lesson.slug == slug)
-
-
-def region_id(slug):
-    return db.session.scalar(db.select(Region.id).filter_by(slug=slug)) if slug else None
+    return next(lesson for lesson in courses.outline(factories.course()).lessons if lesson.slug == slug)
 
 
 def add_learners(app, number, *, lesson="why-listen", cohort=None, region=None, locale="en", usefulness=4, better="",
@@ -48,12 +39,11 @@ def add_learners(app, number, *, lesson="why-listen", cohort=None, region=None, 
     gave feedback on it then (in locale). Returns their ids."""
     ids = []
     with app.app_context():
-        course, found = course_of(), lesson_of(lesson)
+        course, found = factories.course(), lesson_of(lesson)
         moment = utcnow() - timedelta(days=days_ago)
         for _ in range(number):
             serial = next(NAMES)
-            user = accounts.create_user(f"learner{serial}@example.org", f"{name} {serial}", "x" * 12, locale,
-                                        region_id=region_id(region))
+            user = factories.user(f"learner{serial}@example.org", f"{name} {serial}", "x" * 12, locale, region=region)
             enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
             if enrolment is None:
                 db.session.add(Enrolment(user_id=user.id, course_id=course.id, cohort_id=cohort))
@@ -73,9 +63,8 @@ def make_cohort(app, community_kit, name, region="africa"):
     slug = f"circle-{next(NAMES)}"
     community_kit.community(slug, "regional", region=region)
     with app.app_context():
-        cohort = Cohort(community=communities.find_community(slug), course=course_of(), name=name,
-                        starts_on=date(2030, 1, 1), ends_on=date(2030, 4, 1), languages=["en", "es"])
-        db.session.add(cohort)
+        cohort = factories.cohort(slug, name, starts_on=date(2030, 1, 1), ends_on=date(2030, 4, 1),
+                                  languages=["en", "es"])
         db.session.commit()
         return cohort.id
 
@@ -136,12 +125,12 @@ def add_pre_post(app, pairs, run_key="self", cohort=None, region=None, locale="e
     confidence (scale 1-5), where (multiple, 3 choices), hope (text)), and role (single) when a test added it.
     Before: confidence 2, where [0], role 0; after: confidence 4, where [0, 2], role 1. Returns their ids."""
     with app.app_context():
-        surveys = {s.kind: s for s in db.session.scalars(db.select(Survey).filter_by(course_id=course_of().id))}
+        surveys = {s.kind: s for s in db.session.scalars(db.select(Survey).filter_by(course_id=factories.course().id))}
         ids = []
         for _ in range(pairs):
             serial = next(NAMES)
-            user = accounts.create_user(f"surveyed{serial}@example.org", f"Surveyed {serial}", "x" * 12, locale,
-                                        region_id=region_id(region))
+            user = factories.user(f"surveyed{serial}@example.org", f"Surveyed {serial}", "x" * 12, locale,
+                                  region=region)
             for kind, answers in ((SurveyKind.PRE, {"confidence": 2, "where": [0], "role": 0, "hope": "Curious"}),
                                   (SurveyKind.POST, {"confidence": 4, "where": [0, 2], "role": 1, "hope": "Wiser"})):
                 db.session.add(SurveyAnswer(user_id=user.id, survey_id=surveys[kind].id, cohort_id=cohort,
@@ -155,7 +144,7 @@ def add_pre_post(app, pairs, run_key="self", cohort=None, region=None, locale="e
 def add_single_choice_question(app):
     """A single-choice question "role" in both surveys (the sample course has none)."""
     with app.app_context():
-        for survey in db.session.scalars(db.select(Survey).filter_by(course_id=course_of().id)):
+        for survey in db.session.scalars(db.select(Survey).filter_by(course_id=factories.course().id)):
             survey.questions = [*survey.questions, {"slug": "role", "type": "single", "required": False,
                                                     "choices": 3, "min": None, "max": None}]
             texts = dict(survey.texts)
@@ -180,8 +169,8 @@ def world(app, content, make_user, community_kit):
         db.session.get(User, people["course_team"][0]).is_course_team = True
         cohorts.join_cohort(db.session.get(User, people["learner"][0]), db.session.get(Cohort, cohort))
         cohorts.add_facilitator(db.session.get(User, people["facilitator"][0]), db.session.get(Cohort, cohort))
-        db.session.add(FocusGroup(course_id=course_of().id, held_on=date(2030, 2, 1), locale="en", participants=8,
-                                  lesson_ids=[lesson_of("why-listen").id], worked="The circle worked"))
+        db.session.add(FocusGroup(course_id=factories.course().id, held_on=date(2030, 2, 1), locale="en",
+                                  participants=8, lesson_ids=[lesson_of("why-listen").id], worked="The circle worked"))
         db.session.commit()
     community_kit.focal_point(people["focal"][0], "africa")
     return {"cohort": cohort}, people
@@ -352,7 +341,7 @@ def test_the_pre_post_change_counts_pairs_in_the_same_run(app, client, team):
     add_pre_post(app, 4)
     with app.app_context():  # someone whose answers are in two different runs: no pair
         survey = {s.kind: s for s in db.session.scalars(db.select(Survey))}
-        user = accounts.create_user("two-runs@example.org", "Two runs", "x" * 12)
+        user = factories.user("two-runs@example.org", "Two runs", "x" * 12)
         db.session.add(SurveyAnswer(user_id=user.id, survey_id=survey[SurveyKind.PRE].id, run_key="cohort:1",
                                     version=1, answers={"confidence": 5}))
         db.session.add(SurveyAnswer(user_id=user.id, survey_id=survey[SurveyKind.POST].id, run_key="self",
@@ -393,12 +382,12 @@ def test_a_course_without_surveys_says_so(app, client, team):
 
 def test_the_lesson_lists_the_focus_groups_that_discussed_it_or_its_module(app, client, team):
     with app.app_context():
-        course, why = course_of(), lesson_of("why-listen")
+        course, why = factories.course(), lesson_of("why-listen")
         module = db.session.scalar(db.select(Module).filter_by(slug="first-steps"))
         db.session.add_all([
             FocusGroup(course_id=course.id, held_on=date(2030, 1, 5), locale="en", participants=6,
                        lesson_ids=[why.id], worked="Named the lesson", quotes="“It opened my eyes”",
-                       quotes_consent=True, region_id=region_id("asia")),
+                       quotes_consent=True, region_id=factories.region_id("asia")),
             FocusGroup(course_id=course.id, held_on=date(2030, 1, 9), locale="es", participants=4,
                        module_id=module.id, did_not_work="Named the module"),
             FocusGroup(course_id=course.id, held_on=date(2030, 1, 7), locale="en", participants=5,
@@ -499,7 +488,7 @@ def test_every_page_costs_the_same_queries_for_5_learners_and_for_25(app, client
         add_learners(app, (total - have) // 5, lesson="listening-in-groups", region="asia", usefulness=3)
         add_pre_post(app, total - have, cohort=cohort)
         with app.app_context():
-            db.session.add(FocusGroup(course_id=course_of().id, held_on=date(2030, 1, 1), participants=5,
+            db.session.add(FocusGroup(course_id=factories.course().id, held_on=date(2030, 1, 1), participants=5,
                                       lesson_ids=[lesson_of("why-listen").id], worked="Fine"))
             db.session.commit()
         counts.append([count_queries(app, client, url) for url in urls])

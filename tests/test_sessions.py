@@ -181,8 +181,8 @@ def test_account_page_lists_devices_with_browser_last_seen_in_my_time_zone_and_t
     assert "Firefox on Android" in devices and "Chrome on Windows" in devices
     this = re.search(r"<li>((?:(?!</li>).)*This device(?:(?!</li>).)*)</li>", devices, re.DOTALL).group(1)
     assert "Chrome on Windows" in this and "Sign out this device" not in this
-    tokyo = format_datetime(seen, "medium", tzinfo=ZoneInfo("Asia/Tokyo"), locale="en")
-    assert f"Last seen {tokyo}" in devices
+    tokyo = format_datetime(seen, "MMM d, y, h:mm\u202fa", tzinfo=ZoneInfo("Asia/Tokyo"), locale="en")
+    assert f"Last seen {tokyo} JST" in devices  # the month in words, no seconds, the zone named
     assert "Sign out everywhere else" in devices
 
 

@@ -103,21 +103,21 @@ def create_user(email, display_name, password, locale="en", timezone="UTC", regi
 
 @dataclass
 class SignUpRequest:
-    """What request_sign_up found: a new pending sign-up and its token, or the account that has the address."""
+    """What request_sign_up found: a new pending sign-up, or the account that has the address."""
 
     pending: PendingSignUp | None = None
-    token: str | None = None
     existing: User | None = None
 
 
 def request_sign_up(email, display_name, password, locale="en", timezone="UTC", region_id=None):
     """Start a sign-up without saying whether the address has an account; raise NameTaken.
 
-    A new address gets a PendingSignUp row and a random token for its confirmation link; an address
-    that has an account gets nothing stored (the caller tells its owner). A row rather than a signed
-    token carrying the details: the link then carries only a random token, never the password hash
-    (links pass through mail servers, link scanners and browser histories), and deleting the row on
-    use makes the link work once. Expired rows are removed here, so unconfirmed addresses do not pile up.
+    A new address gets a PendingSignUp row; its confirmation link is made when the mail leaves
+    (issue_sign_up_link); an address that has an account gets nothing stored (the caller tells its owner).
+    A row rather than a signed token carrying the details: the link then carries only a random token,
+    never the password hash (links pass through mail servers, link scanners and browser histories), and
+    deleting the row on use makes the link work once. Expired rows are removed here, so unconfirmed
+    addresses do not pile up.
     """
     _check_name_free(display_name)
     password_hash = hash_password(password)  # also for a known address, so both take as long
@@ -126,13 +126,26 @@ def request_sign_up(email, display_name, password, locale="en", timezone="UTC", 
     existing = find_by_email(email)
     if existing is not None:
         return SignUpRequest(existing=existing)
-    token = secrets.token_urlsafe(32)
-    pending = PendingSignUp(token_hash=_hash_token(token), email=normalise_email(email),
-                            display_name=display_name.strip(), password_hash=password_hash, locale=locale,
-                            timezone=timezone, region_id=region_id)
+    pending = PendingSignUp(token_hash=_hash_token(secrets.token_urlsafe(32)),  # no link until the mail leaves
+                            email=normalise_email(email), display_name=display_name.strip(),
+                            password_hash=password_hash, locale=locale, timezone=timezone, region_id=region_id)
     db.session.add(pending)
     db.session.flush()
-    return SignUpRequest(pending=pending, token=token)
+    return SignUpRequest(pending=pending)
+
+
+def issue_sign_up_link(pending):
+    """A new confirmation link for a pending sign-up, made as its mail leaves; return its token (the only time it
+    exists in clear). An earlier link of the same sign-up stops working."""
+    token = secrets.token_urlsafe(32)
+    pending.token_hash = _hash_token(token)
+    db.session.flush()
+    return token
+
+
+def link_hours(setting):
+    """How many hours a link lasts whose maximum age in seconds is the setting (at least one, as mails say)."""
+    return max(1, current_app.config[setting] // 3600)
 
 
 def pending_sign_up(token):
@@ -323,17 +336,21 @@ def _email_digest(email):
 
 
 def request_email_change(user, new_email):
-    """(token, None) for a confirmation link to a free address, or (None, owner) when another account has it.
+    """Check a wish to move user to new_email: None for a free address (mail it a link: email_change_token), or
+    the account that has it (tell its owner). Raise SameEmail for the current one.
 
-    Nothing changes until the link is opened (see confirm_email_change); raise SameEmail for the current one.
+    Nothing changes until the link is opened (see confirm_email_change).
     """
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise SameEmail(new_email)
-    owner = find_by_email(new_email)
-    if owner is not None:
-        return None, owner
-    return _email_serializer().dumps({"id": user.id, "to": new_email, "from": _email_digest(user.email)}), None
+    return find_by_email(new_email)
+
+
+def email_change_token(user, new_email):
+    """A signed token for the link that moves user to new_email; it stops working once their address changes."""
+    return _email_serializer().dumps({"id": user.id, "to": normalise_email(new_email),
+                                      "from": _email_digest(user.email)})
 
 
 def email_change_for_token(token):

@@ -6,7 +6,7 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import mail, personal_data
+from .. import mail_tasks, personal_data
 from ..extensions import db, limiter, rate_limit_key
 from ..i18n import set_locale_cookie
 from ..urls import safe_next
@@ -43,7 +43,7 @@ def sign_in_limit():
 
 
 def _mail_sent():
-    """Sign-ups count against their limits when they send mail, not when the form had a mistake."""
+    """Sign-ups count against their limits when they queue mail, not when the form had a mistake."""
     return g.get("account_mail_sent", False)
 
 
@@ -60,12 +60,10 @@ account_limit = limiter.shared_limit(_setting("ACCOUNT_RATE_LIMIT"), scope="acco
 
 # --- mail -----------------------------------------------------------------------------------------------
 
-def _send_account_mail(to, locale, template, **context):
-    """Send an account message in the recipient's language, under a subject that names no topic."""
-    with force_locale(locale or "en"):
-        subject = _("Your Co-Lab account")
-        body = render_template(f"accounts/mail/{template}.txt", **context)
-    mail.send(to, subject, body)
+def _queue_account_mail(kind, **about):
+    """Queue an account mail in the transaction of the change it is about; it leaves once that commits, written
+    in the recipient's language, its link made then (colab.mail_tasks)."""
+    mail_tasks.queue_account_mail(kind, **about)
     g.account_mail_sent = True
 
 
@@ -97,22 +95,15 @@ def sign_up():
         except service.NameTaken:
             _name_taken(form)
         else:
-            db.session.commit()
             if found.existing is not None:
-                _send_account_mail(found.existing.email, found.existing.locale, "sign_up_existing",
-                                   user=found.existing, sign_in=url_for("accounts.sign_in", _external=True),
-                                   reset=url_for("accounts.forgot_password", _external=True))
+                _queue_account_mail("sign_up_existing", user=found.existing)
             else:
-                link = url_for("accounts.confirm_sign_up", token=found.token,
-                               next=safe_next(request.args.get("next")), _external=True)
-                _send_account_mail(found.pending.email, found.pending.locale, "sign_up_confirm",
-                                   name=found.pending.display_name, link=link, hours=_hours("SIGN_UP_CONFIRM_MAX_AGE"))
-            return render_template("accounts/check_inbox.html", hours=_hours("SIGN_UP_CONFIRM_MAX_AGE"))
+                _queue_account_mail("sign_up_confirm", pending=found.pending,
+                                    next_path=safe_next(request.args.get("next")))
+            db.session.commit()
+            return render_template("accounts/check_inbox.html",
+                                   hours=service.link_hours("SIGN_UP_CONFIRM_MAX_AGE"))
     return render_template("accounts/sign_up.html", form=form)
-
-
-def _hours(setting):
-    return max(1, current_app.config[setting] // 3600)
 
 
 @bp.route("/sign-up/confirm/<token>", methods=["GET", "POST"])
@@ -193,10 +184,9 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = service.find_by_email(form.email.data)
-        if user is not None:
-            link = url_for("accounts.reset_password", token=service.reset_token(user), _external=True)
-            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            _send_account_mail(user.email, user.locale, "reset", user=user, link=link, minutes=minutes)
+        if user is not None:  # the link is signed when the mail leaves: no job holds it
+            _queue_account_mail("reset", user=user)
+            db.session.commit()
         # The same answer whether or not the address has an account.
         flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("accounts.sign_in"))
@@ -273,18 +263,16 @@ def change_email():
             form.password.errors.append(_("That is not your current password."))
         else:
             try:
-                token, owner = service.request_email_change(current_user, form.email.data)
+                owner = service.request_email_change(current_user, form.email.data)
             except service.SameEmail:
                 form.email.errors.append(_("This is already your email address."))
             else:
                 new_email = service.normalise_email(form.email.data)
                 if owner is not None:
-                    _send_account_mail(owner.email, owner.locale, "email_taken", user=owner,
-                                       reset=url_for("accounts.forgot_password", _external=True))
+                    _queue_account_mail("email_taken", user=owner)
                 else:
-                    link = url_for("accounts.confirm_email", token=token, _external=True)
-                    _send_account_mail(new_email, current_user.locale, "email_confirm", user=current_user,
-                                       link=link, hours=_hours("EMAIL_CHANGE_MAX_AGE"))
+                    _queue_account_mail("email_confirm", user=current_user, address=new_email)
+                db.session.commit()
                 flash(_("We have sent a message to %(email)s. Your email address changes when you open "
                         "the link in it.", email=new_email), "info")
                 return redirect(url_for("accounts.profile"))
@@ -307,8 +295,8 @@ def confirm_email(token):
             service.confirm_email_change(user, new_email)
         except service.EmailTaken:
             return _link_problem(_("This address is now used by another account. Choose another one."))
+        _queue_account_mail("email_changed", user=user, address=old_email)
         db.session.commit()
-        _send_account_mail(old_email, user.locale, "email_changed", user=user)
         flash(_("Your email address is changed."), "success")
         signed_in_here = current_user.is_authenticated and current_user.id == user.id
         return redirect(url_for("accounts.profile" if signed_in_here else "accounts.sign_in"))

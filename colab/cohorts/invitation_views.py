@@ -1,14 +1,12 @@
 """Inviting people to a cohort, one address or a CSV list, and accepting an invitation."""
-import smtplib
 from contextlib import nullcontext
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from .. import mail, policy
+from .. import mail_tasks, policy
 from ..accounts import service as accounts
 from ..extensions import db, limiter, rate_limit_key
 from ..i18n import LANGUAGES, LOCALE_COOKIE, is_language, is_timezone, set_locale_cookie
@@ -23,7 +21,7 @@ bp = Blueprint("invitations", __name__)
 # --- rate limits -------------------------------------------------------------------------------------------
 
 def _mail_sent():
-    """Sending counts against its limit when mail went out, not when the form had a mistake."""
+    """Sending counts against its limit when a mail was queued, not when the form had a mistake."""
     return g.get("invitations_sent", False)
 
 
@@ -69,29 +67,13 @@ def _csv_message(problem):
 
 # --- mail ----------------------------------------------------------------------------------------------------
 
-def _zone(name):
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _send(invitation, token):
-    """Mail the link in the invitee's language, under a subject and body that name Co-Lab and nothing else: no
-    course, no community (a shared inbox must not out anyone). Return whether it went out."""
-    cohort = invitation.cohort
-    link = url_for("invitations.accept", token=token, _external=True)
-    expires_on = invitation.expires_at.astimezone(_zone(cohort.timezone)).date()
-    with force_locale(invitation.locale):
-        subject = _("An invitation to Co-Lab")
-        body = render_template("invitations/mail/invitation.txt", link=link, expires_on=format_date(expires_on, "long"))
-    try:
-        mail.send(invitation.email, subject, body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Invitation %s could not be mailed", invitation.id)
-        return False
-    g.invitations_sent = True
-    return True
+def _queue_mail(invitations_made):
+    """Queue each invitation's mail in the transaction that stores it; it leaves once that commits (made and
+    written in the invitee's language by colab.mail_tasks, tried again while the mail server fails)."""
+    for invitation in invitations_made:
+        mail_tasks.queue_invitation(invitation)
+    if invitations_made:
+        g.invitations_sent = True
 
 
 # --- managing a cohort's invitations (policy "cohort.manage") ---------------------------------------------
@@ -130,8 +112,8 @@ def index(cohort_id):
     form = _invite_form(cohort, request.form)
     if form.validate_on_submit():
         try:
-            invitation, token = invitations.invite(cohort, form.email.data, form.display_name.data,
-                                                   form.language.data, current_user)
+            invitation, _token = invitations.invite(cohort, form.email.data, form.display_name.data,
+                                                    form.language.data, current_user)
         except InvitationError as error:
             form.email.errors.append({
                 invitations.INVALID_EMAIL: _("Enter a valid email address."),
@@ -140,11 +122,9 @@ def index(cohort_id):
                                        "below to send it again."),
             }[error.reason])
         else:
+            _queue_mail([invitation])
             db.session.commit()
-            if _send(invitation, token):
-                flash(_("The invitation to %(email)s is sent.", email=invitation.email), "success")
-            else:
-                flash(_("The invitation is saved but the mail could not be sent. Try Resend in a while."), "error")
+            flash(_("The invitation to %(email)s is sent.", email=invitation.email), "success")
             return redirect(url_for(".index", cohort_id=cohort.id))
     return _index_page(cohort, invite_form=form, status=400)
 
@@ -184,13 +164,9 @@ def send_list(cohort_id):
     except CsvProblem as problem:
         flash(_csv_message(problem), "error")
         return redirect(url_for(".index", cohort_id=cohort.id))
+    _queue_mail([invitation for invitation, _token in made])
     db.session.commit()
-    sent = sum(_send(invitation, token) for invitation, token in made)
-    flash(ngettext("%(num)s invitation is sent.", "%(num)s invitations are sent.", sent), "success")
-    if sent < len(made):
-        flash(ngettext("%(num)s invitation is saved but its mail could not be sent. Try Resend in a while.",
-                       "%(num)s invitations are saved but their mail could not be sent. Try Resend in a while.",
-                       len(made) - sent), "error")
+    flash(ngettext("%(num)s invitation is sent.", "%(num)s invitations are sent.", len(made)), "success")
     if preview.problems:
         flash(ngettext("%(num)s row of the file was not sent.", "%(num)s rows of the file were not sent.",
                        len(preview.problems)), "info")
@@ -233,15 +209,13 @@ def resend(cohort_id, invitation_id):
     cohort, invitation = _invitation_or_404(cohort_id, invitation_id)
     policy.require("cohort.invite", cohort)
     try:
-        token = invitations.resend(invitation, current_user)
+        invitations.resend(invitation, current_user)  # the earlier link stops working now; the mail brings a new one
     except InvitationError as error:
         return _cannot(error, invitation)
+    _queue_mail([invitation])
     db.session.commit()
-    if _send(invitation, token):
-        flash(_("A new invitation is sent to %(email)s. The earlier link no longer works.", email=invitation.email),
-              "success")
-    else:
-        flash(_("The mail could not be sent. Try again in a while."), "error")
+    flash(_("A new invitation is sent to %(email)s. The earlier link no longer works.", email=invitation.email),
+          "success")
     return redirect(url_for(".index", cohort_id=cohort.id, page=request.args.get("page")))
 
 

@@ -1,7 +1,8 @@
 """Invitations to a cohort: one address or a CSV list (checked in a dry run first), resending, revoking and
-accepting. No requests here: functions flush, views commit and send the mail.
+accepting. No requests here: functions flush; views commit and queue the mail (colab.mail_tasks).
 
 A link's token is random and stored only as its SHA-256; resending replaces it, so the old link dies at once.
+The link the invitee gets is made when the mail leaves (issue_link), so no live link waits in a queue.
 Accepting claims the invitation with one conditional UPDATE, so a link works once even when clicked twice."""
 import csv
 import hashlib
@@ -10,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -64,14 +66,54 @@ def hash_token(token):
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
+def _link_values(token):
+    """The columns a new link sets: its hash, and an expiry INVITATION_DAYS from now."""
+    now = utcnow()
+    return {"token_hash": hash_token(token), "sent_at": now,
+            "expires_at": now + timedelta(days=current_app.config["INVITATION_DAYS"])}
+
+
 def _new_token(invitation):
     """Give the invitation a new link and a new expiry; return the token (the only time it exists in clear)."""
     token = secrets.token_urlsafe(32)
-    now = utcnow()
-    invitation.token_hash = hash_token(token)
-    invitation.sent_at = now
-    invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_DAYS"])
+    for name, value in _link_values(token).items():
+        setattr(invitation, name, value)
     return token
+
+
+def issue_link(invitation, queued_hash):
+    """The link an invitation's mail carries, made as the mail leaves: a new token and a new expiry, if the
+    invitation is still pending with the link it had when the mail was queued (queued_hash) and its community
+    takes members. A resend, a renewal, a revocation or an acceptance since makes that mail stale: None.
+    The earlier token (which no one was given) stops working."""
+    if invitation.cohort.community.archived_at is not None:
+        return None
+    token = secrets.token_urlsafe(32)
+    issued = db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, Invitation.token_hash == queued_hash,
+                                 Invitation.status == InvitationStatus.PENDING)
+        .values(**_link_values(token)).execution_options(synchronize_session=False))
+    if issued.rowcount != 1:
+        return None
+    db.session.refresh(invitation)
+    return token
+
+
+def withdraw_link(invitation, token, queued_hash):
+    """Undo issue_link when the mail could not be sent: the invitation has its queued link again, so the mail's
+    next try can issue one (unless a resend or a revocation came meanwhile)."""
+    db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
+                                                Invitation.token_hash == hash_token(token))
+                       .values(token_hash=queued_hash).execution_options(synchronize_session=False))
+
+
+def expiry_date(invitation):
+    """The date the link works until, in the cohort's time zone (the mail names it)."""
+    try:
+        zone = ZoneInfo(invitation.cohort.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return invitation.expires_at.astimezone(zone).date()
 
 
 # --- languages -----------------------------------------------------------------------------------------
@@ -161,7 +203,8 @@ def valid_email(email):
 
 def invite(cohort, email, display_name, locale, invited_by):
     """Invite one address; return (invitation, token). Raise InvitationError("in_cohort") when the person already
-    learns in the cohort, ("invited") when a pending invitation is still open, ("invalid_email")."""
+    learns in the cohort, ("invited") when a pending invitation is still open, ("invalid_email"). A view that
+    queues the mail drops the token: the mail carries a link made as it leaves (issue_link)."""
     policy.ensure("cohort.manage", cohort, invited_by)
     email = accounts.normalise_email(email)
     if not valid_email(email):

@@ -1,7 +1,7 @@
 """Communities and the people in them, cohorts, threads and posts."""
 import enum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Region, User
@@ -72,7 +72,12 @@ class Community(db.Model):
 class Membership(db.Model):
     """A person in a community: role, whether they still wait for approval, agreements, mutes."""
 
-    __table_args__ = (UniqueConstraint("user_id", "community_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "community_id"),
+        # A community's facilitators (every thread page names them) without reading all its members.
+        Index("ix_membership_facilitators", "community_id", postgresql_where=text("role = 'facilitator'"),
+              sqlite_where=text("role = 'facilitator'")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
@@ -146,6 +151,16 @@ class Thread(db.Model):
     lesson: Mapped[Lesson | None] = relationship()
     author: Mapped[User | None] = relationship()
 
+    @classmethod
+    def pinned_in_community(cls):
+        """Pinned at the top of the whole community: a cohort's pinned thread is pinned in its cohort's space only."""
+        return and_(cls.pinned, cls.cohort_id.is_(None))
+
+
+# A community's thread list reads its first page from this index, whatever the number of threads.
+Index("ix_thread_listing", Thread.community_id, Thread.pinned_in_community().desc(), Thread.last_post_at.desc(),
+      Thread.id.desc())
+
 
 class Post(db.Model):
     """A post in a thread; who may read its body depends on its status (policy "post.read")."""
@@ -165,6 +180,12 @@ class Post(db.Model):
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
     reply_to: Mapped["Post | None"] = relationship(remote_side="Post.id")
+
+    __table_args__ = (
+        # Moderators' queues and the count in their header look at the few held posts, not at every post.
+        Index("ix_post_held", "thread_id", postgresql_where=text("status = 'held'"),
+              sqlite_where=text("status = 'held'")),
+    )
 
 
 class PostRevision(db.Model):

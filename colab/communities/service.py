@@ -2,7 +2,7 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, literal
+from sqlalchemy import case, literal
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import policy
@@ -13,7 +13,18 @@ from ..models_base import UTCDateTime, utcnow
 from ..notifications import service as notifications
 from ..notifications.service import notify
 from .agreements import DEFAULT_AGREEMENTS
-from .models import Cohort, Community, FocalPoint, Membership, Post, PostRevision, PostStatus, Role, Thread
+from .models import (
+    Cohort,
+    Community,
+    CommunityKind,
+    FocalPoint,
+    Membership,
+    Post,
+    PostRevision,
+    PostStatus,
+    Role,
+    Thread,
+)
 
 # The staff badges the site shows beside a name, from the roles it records (never from what someone typed).
 FACILITATOR, FOCAL_POINT, SECRETARIAT = "facilitator", "focal_point", "secretariat"
@@ -21,12 +32,23 @@ FACILITATOR, FOCAL_POINT, SECRETARIAT = "facilitator", "focal_point", "secretari
 
 # --- communities and members ------------------------------------------------------------------------
 
-def communities_for(user):
-    """Every community with the user's membership (or None), regional ones first."""
-    rows = db.session.scalars(db.select(Community).options(selectinload(Community.region))
-                              .order_by(Community.kind.desc(), Community.slug)).all()
-    mine = policy.memberships(user)
-    return [(community, mine.get(community.id)) for community in rows]
+KIND_ORDER = case({CommunityKind.REGIONAL: 0, CommunityKind.CROSS_REGIONAL: 1}, value=Community.kind, else_=2)
+
+
+def my_communities(user):
+    """The live communities the user belongs to or asked to join, in the list's order (a person's own: few)."""
+    ids = list(policy.memberships(user))
+    if not ids:
+        return []
+    return db.session.scalars(db.select(Community).where(Community.id.in_(ids), Community.archived_at.is_(None))
+                              .order_by(KIND_ORDER, Community.slug)).all()
+
+
+def communities_page(page, per_page):
+    """One page of every community: regional, then cross-regional, then thematic; archived ones last."""
+    query = (db.select(Community).options(selectinload(Community.region))
+             .order_by(Community.archived_at.is_not(None), KIND_ORDER, Community.slug))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def create_community(slug, kind, name, description, region_id=None, members_only=False, agreements=None):
@@ -152,7 +174,7 @@ def cohorts_for_lesson(user, lesson):
 def threads_page(community, page, per_page, viewer, cohort=None):
     """Threads the viewer may see (policy "thread.view"), pinned first. A cohort's thread is pinned in its
     cohort's space only (its facilitators pin there), not at the top of the whole community."""
-    pinned = Thread.pinned if cohort is not None else and_(Thread.pinned, Thread.cohort_id.is_(None))
+    pinned = Thread.pinned if cohort is not None else Thread.pinned_in_community()
     query = (db.select(Thread).filter_by(community_id=community.id)
              .where(policy.visible_threads(viewer, community))
              .options(joinedload(Thread.author), joinedload(Thread.cohort))

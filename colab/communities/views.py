@@ -1,7 +1,7 @@
 """Communities, membership, agreements, threads, posts and cohorts."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -10,6 +10,7 @@ from .. import policy
 from ..cohorts import pacing
 from ..cohorts import service as cohorts
 from ..courses import service as courses
+from ..dates import datetime_filter
 from ..events import listing as events
 from ..extensions import db, limiter, minutes_until_reset
 from ..i18n import is_timezone
@@ -74,7 +75,7 @@ def _refusal_message(refused):
         return None
     if refused.reason == "muted":
         return _("You are muted in this community until %(until)s.",
-                 until=format_datetime(refused.details["until"], "short"))
+                 until=datetime_filter(refused.details["until"]))
     if refused.reason == "slow_mode":
         return _("This thread is in slow mode. You can post again in %(minutes)s minutes.",
                  minutes=refused.details["minutes"])
@@ -88,7 +89,9 @@ def _refusal_message(refused):
 @bp.get("/")
 def index():
     policy.require("community.list")
-    return render_template("communities/index.html", rows=service.communities_for(current_user))
+    return render_template("communities/index.html", mine=service.my_communities(current_user),
+                           memberships=policy.memberships(current_user),
+                           communities=service.communities_page(page_arg(), current_app.config["PER_PAGE"]))
 
 
 @bp.get("/<slug>/")

@@ -2,6 +2,7 @@
 
 A course folder holds course.yml, one folder per language (lessons, and the printable facilitator-guide.md) and
 surveys/<slug>.yml (pre-course, post-course and end-of-module surveys)."""
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..i18n import LANGUAGES
+from ..markup import RENDER_VERSION
 from .survey_files import GUIDE, SURVEYS, SurveyReading  # noqa: F401 - GUIDE and SURVEYS name the files here too
 from .yaml_lines import FRONT_MATTER, LineDict, LineLoader
 
@@ -60,6 +62,7 @@ class LessonSpec:
     activities: list = field(default_factory=list)
     path: Path | None = None
     resources: list = field(default_factory=list)  # library slugs to show under the lesson, in order
+    digest: str = ""  # of the file's text and markup.RENDER_VERSION: unchanged means nothing to render again
 
 
 @dataclass
@@ -291,7 +294,8 @@ class _Reader(SurveyReading):
             return None
         return LessonSpec(locale=locale, title=title.strip(), minutes=minutes, body=match.group(2),
                           objectives=[o.strip() for o in objectives], content_note=note.strip(),
-                          activities=activities, path=path, resources=list(dict.fromkeys(resources)))
+                          activities=activities, path=path, resources=list(dict.fromkeys(resources)),
+                          digest=hashlib.sha256(f"{RENDER_VERSION}\n{text}".encode()).hexdigest())
 
     def read_activities(self, path, meta, at):
         raw = meta.get("activities") or []

@@ -88,6 +88,8 @@ class LessonText(db.Model):
     resources: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # library slugs, in order
     # Only the lesson page needs the body; outlines load titles and minutes without it.
     body_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML, deferred=True)
+    # LessonSpec.digest of the file this text was last rendered from (content sync skips unchanged files).
+    source_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     lesson: Mapped[Lesson] = relationship(back_populates="texts")
 

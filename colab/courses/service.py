@@ -1,5 +1,6 @@
 """What learners do with courses: enrol, read, answer, complete. No requests here."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import selectinload
 
@@ -7,6 +8,8 @@ from ..extensions import db
 from ..markup import render
 from ..models_base import utcnow
 from .models import Course, Enrolment, Lesson, LessonProgress, Module, Response
+
+VISIT_EVERY = timedelta(minutes=5)  # a learner's "last seen" on a lesson is written at most this often
 
 
 def catalogue():
@@ -141,17 +144,23 @@ def enrol(user, course):
 
 
 def record_visit(user, lesson):
-    """Note that the user opened the lesson: enrols them and moves their bookmark."""
+    """Note that the user opened the lesson: enrols them and moves their bookmark. Reading the same lesson again
+    within VISIT_EVERY writes nothing, so a page read is not a database write."""
     now = utcnow()
     enrolment = enrol(user, lesson.course)
-    enrolment.last_lesson, enrolment.last_seen_at = lesson, now
+    if enrolment.last_lesson_id != lesson.id or _stale(enrolment.last_seen_at, now):
+        enrolment.last_lesson, enrolment.last_seen_at = lesson, now
     progress = progress_for(user, lesson)
     if progress is None:
         db.session.add(LessonProgress(user_id=user.id, lesson=lesson, started_at=now, last_seen_at=now))
-    else:
+    elif _stale(progress.last_seen_at, now):
         progress.last_seen_at = now
     db.session.flush()
     return enrolment
+
+
+def _stale(seen_at, now):
+    return seen_at is None or now - seen_at >= VISIT_EVERY
 
 
 def progress_for(user, lesson):

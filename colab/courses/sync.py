@@ -78,18 +78,24 @@ def _sync_modules(course, spec, report):
 
 
 def _sync_lesson(lesson, versions, report):
+    """The lesson's texts and activities. A file whose text has not changed since the last sync is not rendered
+    again (rendering is most of a sync's time); when every language's file is unchanged, neither are activities."""
     texts = {text.locale: text for text in lesson.texts}
+    unchanged = set(texts) == set(versions) and all(texts[locale].source_digest == spec.digest
+                                                      for locale, spec in versions.items())
     for locale, spec in versions.items():
         text = texts.pop(locale, None) or LessonText(locale=locale)
         if text not in lesson.texts:
             lesson.texts.append(text)
         text.title, text.minutes, text.objectives = spec.title, spec.minutes, spec.objectives
-        text.content_note, text.body_html = spec.content_note, render(spec.body)
-        text.resources = spec.resources
+        text.content_note, text.resources = spec.content_note, spec.resources
+        if text.source_digest != spec.digest:
+            text.body_html, text.source_digest = render(spec.body), spec.digest
         report.texts += 1
     for stale in texts.values():
         lesson.texts.remove(stale)
-    _sync_activities(lesson, versions)
+    if not unchanged:
+        _sync_activities(lesson, versions)
 
 
 def _sync_activities(lesson, versions):

@@ -6,8 +6,9 @@ import yaml
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n?(.*)\Z", re.S)
 
 
-class LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of each mapping and each of its keys."""
+class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A YAML loader that remembers the line of each mapping and each of its keys (libyaml's parser when PyYAML
+    has it: ten times faster on a course's hundreds of files)."""
 
 
 class LineDict(dict):

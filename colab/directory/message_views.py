@@ -1,13 +1,10 @@
 """Messages through Co-Lab (neither address is shown; the recipient is mailed in their language) and blocks. On
 the directory blueprint of views.py."""
-import smtplib
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import mail, policy
+from .. import mail_tasks, policy
 from ..extensions import db, limiter
 from ..urls import or_404, page_arg
 from . import messages
@@ -17,7 +14,8 @@ from .views import bp, profile_or_404, show_refusal
 
 
 def _sent(response):
-    """Only a message that went out counts towards DIRECTORY_MESSAGE_RATE_LIMIT (not a form with an error)."""
+    """Only a message that was kept and queued counts towards DIRECTORY_MESSAGE_RATE_LIMIT (not a form with an
+    error)."""
     return response.status_code == 302
 
 
@@ -29,36 +27,13 @@ message_limit = limiter.shared_limit(lambda: current_app.config["DIRECTORY_MESSA
 
 # --- messages through Co-Lab -------------------------------------------------------------------------------
 
-def _send_mail(message):
-    """Mail a message to its recipient in their language, under a subject that names nothing but Co-Lab, without
-    either address; in discreet mode without the sender's name or words either (they read them on Co-Lab).
-    Return whether it went out."""
-    recipient = message.recipient
-    links = {"reply_url": url_for(".reply", message_id=message.id, _external=True),
-             "block_url": url_for(".block_sender", message_id=message.id, _external=True),
-             "report_url": url_for("harassment.new", message=message.id, _external=True),
-             "settings_url": url_for(".me", _external=True)}
-    with force_locale(recipient.locale or "en"):
-        subject = _("You have a message on Co-Lab")
-        body = render_template("directory/mail/message.txt", message=message, discreet=recipient.discreet,
-                               sender_name=messages.public_name(message.sender), **links)
-    try:
-        mail.send(recipient.email, subject, body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Directory message %s could not be mailed", message.id)
-        return False
-    return True
-
-
 def _deliver(message, status_message):
-    """Mail the message, then keep it; if the mail cannot go out, keep nothing and say so."""
-    if not _send_mail(message):
-        db.session.rollback()
-        flash(_("Your message could not be sent just now. Nothing was sent; please try again later."), "error")
-        return False
+    """Keep the message and queue its mail in one transaction, then say it is sent: the mail leaves once that
+    commits (written in the recipient's language by colab.mail_tasks), and is tried again while the mail server
+    fails, so the sender need not write it twice."""
+    mail_tasks.queue_directory_message(message)
     db.session.commit()
     flash(status_message, "success")
-    return True
 
 
 @bp.route("/people/<int:profile_id>/message", methods=["GET", "POST"])
@@ -80,10 +55,8 @@ def message(profile_id):
             db.session.rollback()
             show_refusal(form, error)
         else:
-            if _deliver(sent, _("Your message is sent. Your email address was not shown.")):
-                return redirect(url_for(".profile", profile_id=found.id))
-            return render_template("directory/message.html", profile=found, form=form,
-                                   sender_name=messages.public_name(current_user)), 503
+            _deliver(sent, _("Your message is sent. Your email address was not shown."))
+            return redirect(url_for(".profile", profile_id=found.id))
     return render_template("directory/message.html", profile=found, form=form,
                            sender_name=messages.public_name(current_user)), 400 if form.is_submitted() else 200
 
@@ -111,9 +84,8 @@ def reply(message_id):
             db.session.rollback()
             show_refusal(form, error)
         else:
-            if _deliver(answer, _("Your answer is sent. Your email address was not shown.")):
-                return redirect(url_for(".reply", message_id=received.id))
-            status = 503
+            _deliver(answer, _("Your answer is sent. Your email address was not shown."))
+            return redirect(url_for(".reply", message_id=received.id))
     if form is not None and form.errors:
         status = 400
     names = messages.public_names([received.sender_id, current_user.id])

@@ -39,8 +39,8 @@ def _message_text(body):
 
 
 def send_message(sender, profile, body):
-    """Keep a message from sender to the profile's owner (the view mails it). policy "directory.message" refuses
-    a closed profile and a block alike, so the sender cannot tell them apart."""
+    """Keep a message from sender to the profile's owner (the view queues its mail). policy "directory.message"
+    refuses a closed profile and a block alike, so the sender cannot tell them apart."""
     policy.ensure("directory.message", profile, sender)
     message = DirectoryMessage(sender_id=sender.id, recipient_id=profile.user_id, body=_message_text(body))
     db.session.add(message)
@@ -49,7 +49,7 @@ def send_message(sender, profile, body):
 
 
 def reply(sender, message, body):
-    """Answer a message one received, through Co-Lab (the view mails it to the first sender)."""
+    """Answer a message one received, through Co-Lab (the view queues its mail to the first sender)."""
     policy.ensure("directory.reply", message, sender)
     answer = DirectoryMessage(sender_id=sender.id, recipient_id=message.sender_id, reply_to_id=message.id,
                               body=_message_text(body))
@@ -60,6 +60,13 @@ def reply(sender, message, body):
 
 def find_message(message_id):
     return db.session.get(DirectoryMessage, message_id)
+
+
+def mail_wanted(message):
+    """Whether a kept message is still to be mailed when its mail leaves: both people still have an account
+    (a former member writes to nobody) and the recipient has not blocked the sender meanwhile."""
+    return (message.sender is not None and message.recipient is not None
+            and not is_blocked(message.recipient, message.sender))
 
 
 def received_message(user, message_id):

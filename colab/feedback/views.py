@@ -1,5 +1,5 @@
 """Lesson feedback: a learner's answers at the end of a lesson."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,23 +9,36 @@ from ..courses.service import lesson_opens_at
 from ..extensions import db
 from ..urls import or_404
 from . import service
-from .forms import submitted_form
+from .forms import feedback_form, submitted_form
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 
-@bp.post("/lessons/<int:lesson_id>")
-def give(lesson_id):
-    """Save (or change) the learner's feedback on a lesson open to them; errors re-show the form (400)."""
+def _open_lesson(lesson_id):
     policy.require("feedback.give")
     lesson = or_404(service.find_lesson(lesson_id))
     if lesson_opens_at(current_user, lesson) is not None:
         abort(403)
+    return lesson
+
+
+def _form_page(lesson, make_form, submitted=False):
+    feedback = service.feedback_for(current_user, lesson)
+    return render_template("feedback/lesson.html", form=make_form(feedback), lesson=lesson, course=lesson.course,
+                           feedback=feedback, submitted=submitted)
+
+
+@bp.route("/lessons/<int:lesson_id>", methods=["GET", "POST"])
+def give(lesson_id):
+    """The feedback form for a lesson open to the learner, filled with what they told us before; on POST, save (or
+    change) their answers, or show the form again with what to fix (400). One rule for both methods, so a
+    number too large for the database is a 404 whatever the method."""
+    lesson = _open_lesson(lesson_id)
+    if request.method == "GET":
+        return _form_page(lesson, feedback_form)
     form = submitted_form()
     if not form.validate_on_submit():
-        feedback = service.feedback_for(current_user, lesson)
-        return render_template("feedback/lesson.html", form=form, lesson=lesson, course=lesson.course,
-                               feedback=feedback), 400
+        return _form_page(lesson, lambda feedback: form, submitted=True), 400
     _feedback, flagged = service.give(current_user, lesson, lesson.text_in(str(get_locale())).locale,
                                       form.usefulness.data, form.better.data, form.unsafe.data)
     db.session.commit()

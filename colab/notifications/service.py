@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -15,6 +15,7 @@ from .. import jobs, policy
 from ..accounts.models import User
 from ..communities.models import Community, Post, Thread
 from ..courses.models import Lesson
+from ..dates import datetime_filter
 from ..extensions import db
 from ..models_base import utcnow
 from ..moderation.models import ModerationAction
@@ -183,7 +184,7 @@ class _Words:
         self.reason = action.reason if action else ""
         self.outcome = OUTCOMES.get(self.params.get("outcome"), lambda: "")()
         until = self.params.get("until")
-        self.until = format_datetime(datetime.fromisoformat(until), "short") if until else ""
+        self.until = datetime_filter(datetime.fromisoformat(until)) if until else ""
 
 
 @dataclass

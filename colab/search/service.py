@@ -24,6 +24,9 @@ from .models import CONFIGS, FTS_TABLE, SIMPLE, Kind, SearchEntry
 from .text import MAX_QUERY, excerpt, fts5_query, query_terms, tsquery
 
 PER_PAGE = 20
+# The most entries one search ranks and counts. A word in half the forum would otherwise rank every post on each
+# request (seconds at 100 times the alliance); past this, the reader is told there are more and to add a word.
+CANDIDATES = 1000
 E = SearchEntry
 
 
@@ -60,6 +63,8 @@ class Results:
     counts: dict  # {Kind: things found} of every kind, whatever the filter
     items: list = field(default_factory=list)
     trimmed: bool = False  # the query was longer than MAX_QUERY and only its start was read
+    capped: bool = False  # more entries matched than CANDIDATES: counts and pages cover the first CANDIDATES
+    candidates: int = 0  # the bound the counts stop at
 
     @property
     def total(self):
@@ -124,14 +129,15 @@ def _matches(terms):
 
 
 def _hits(user, terms, locale, kind=None):
-    """A subquery of matching entries the user may see: id, kind, object_id, locale, score, preference."""
+    """A subquery of at most CANDIDATES matching entries the user may see: id, kind, object_id, locale, score,
+    preference. The index hands them over in its own order; only these are ranked."""
     source, match, score = _matches(terms)
     query = (select(E.id, E.kind, E.object_id, E.locale, score.label("score"),
                     case((E.locale == locale, 0), (E.locale == "", 1), else_=2).label("preference"))
              .select_from(source).where(match, _viewable(user)))
     if kind is not None:
         query = query.where(E.kind == kind)
-    return query.subquery("hits")
+    return query.limit(CANDIDATES).subquery("hits")
 
 
 def search(user, query, locale, page=1, per_page=PER_PAGE, kind=None):
@@ -148,8 +154,11 @@ def search(user, query, locale, page=1, per_page=PER_PAGE, kind=None):
         # and saves nothing at this size; for this transaction only.
         db.session.execute(text("SET LOCAL jit = off"))
     hits = _hits(user, terms, locale)
-    counted = db.session.execute(select(hits.c.kind, func.count(distinct(hits.c.object_id))).group_by(hits.c.kind))
-    results.counts = {Kind(found): number for found, number in counted}
+    counted = db.session.execute(select(hits.c.kind, func.count(distinct(hits.c.object_id)), func.count())
+                                 .group_by(hits.c.kind)).all()
+    results.counts = {Kind(found): number for found, number, _ in counted}
+    results.candidates = CANDIDATES
+    results.capped = sum(entries for _, _, entries in counted) >= CANDIDATES
     if not results.total or page > results.pages:
         return results
     hits = _hits(user, terms, locale, kind)

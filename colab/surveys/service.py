@@ -31,11 +31,14 @@ def guide_for(course, locale):
 
 
 def course_surveys(course):
-    """The course's live surveys: the pre survey, the module surveys in module order, the post survey."""
-    rows = db.session.scalars(db.select(Survey).filter_by(course_id=course.id, archived=False)
-                              .options(selectinload(Survey.module))).all()
-    order = {SurveyKind.PRE: 0, SurveyKind.MODULE: 1, SurveyKind.POST: 2}
-    return sorted(rows, key=lambda s: (order[s.kind], s.module.position if s.module else 0, s.slug))
+    """The course's live surveys: the pre survey, the module surveys in module order, the post survey (read once
+    per request: a lesson's panels ask twice)."""
+    def compute():
+        rows = db.session.scalars(db.select(Survey).filter_by(course_id=course.id, archived=False)
+                                  .options(selectinload(Survey.module))).all()
+        order = {SurveyKind.PRE: 0, SurveyKind.MODULE: 1, SurveyKind.POST: 2}
+        return sorted(rows, key=lambda s: (order[s.kind], s.module.position if s.module else 0, s.slug))
+    return policy.request_cache("course_surveys", course.id, compute)
 
 
 def find_survey(course, slug):

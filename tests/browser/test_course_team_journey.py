@@ -88,9 +88,9 @@ def test_the_course_team_reads_the_pilot_and_publishes_a_correction(new_context,
     learner.check("input[name=q_where][value='1']")
     follow(learner, learner.get_by_role("button", name="Send my answers"))
     visit(learner, COURSE + "why-listen/")
-    learner.locator("#feedback summary").click()
-    learner.check("#feedback input[type=radio][value='5']")
-    learner.locator("#feedback textarea").first.fill("An example from a rural youth group would help.")
+    follow(learner, learner.get_by_role("link", name="Tell the course team what you thought of it"))
+    learner.check("input[type=radio][value='5']")
+    learner.locator("textarea").first.fill("An example from a rural youth group would help.")
     follow(learner, learner.get_by_role("button", name="Send my feedback"))
     for lesson in ("why-listen", "listening-to-disagree", "listening-in-groups"):
         visit(learner, COURSE + lesson + "/")

@@ -1,0 +1,89 @@
+"""Time `content sync` of a 50-lesson course in every platform language (issue 11's budget: at most 2 s).
+
+Builds the course from the real lessons of content/power-patriarchy-feminism, repeated under new slugs into
+ten modules of five lessons, in each language the real course has; then syncs it into a fresh database twice:
+the first sync (everything new) and an unchanged one (what every deployment runs). Prints both, per backend.
+
+    .venv/bin/python scripts/bench_content_sync.py                       # SQLite
+    .venv/bin/python scripts/bench_content_sync.py postgresql://postgres@127.0.0.1:5432/colab_bench_sync
+The PostgreSQL database is dropped and created again (its name must contain "bench").
+"""
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from colab import create_app  # noqa: E402
+from colab.courses.sync import sync_content  # noqa: E402
+from colab.extensions import db  # noqa: E402
+from colab.i18n import LANGUAGES  # noqa: E402
+
+SOURCE = ROOT / "content" / "power-patriarchy-feminism"
+MODULES, PER_MODULE = 10, 5
+
+
+def build_course(target):
+    """A 50-lesson course in target/bench-course, and the languages it has."""
+    spec = yaml.safe_load((SOURCE / "course.yml").read_text())
+    real = [(module["slug"], lesson) for module in spec["modules"] for lesson in module["lessons"]]
+    languages = [code for code in LANGUAGES if (SOURCE / code).is_dir()]
+    folder = target / "bench-course"
+    modules = []
+    for m in range(MODULES):
+        slugs = []
+        for n in range(PER_MODULE):
+            module_slug, lesson_slug = real[(m * PER_MODULE + n) % len(real)]
+            slug = f"lesson-{m * PER_MODULE + n + 1:02d}"
+            for code in languages:
+                destination = folder / code / f"module-{m + 1:02d}" / f"{slug}.md"
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(SOURCE / code / module_slug / f"{lesson_slug}.md", destination)
+            slugs.append(slug)
+        modules.append({"slug": f"module-{m + 1:02d}", "title": {code: f"Module {m + 1}" for code in languages},
+                        "lessons": slugs})
+    course = {"slug": "bench-course", "position": 9, "title": {code: "Bench course" for code in languages},
+              "summary": {code: "Fifty lessons." for code in languages}, "modules": modules}
+    (folder / "course.yml").write_text(yaml.safe_dump(course, allow_unicode=True))
+    return languages
+
+
+def fresh_database(url, scratch):
+    if not url:
+        return "sqlite:///" + str(scratch / "sync.sqlite")
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    assert "bench" in parsed.database, "the database's name must contain 'bench': it is dropped"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    return parsed.render_as_string(hide_password=False)
+
+
+def main(url=None):
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        languages = build_course(scratch / "content")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database(url, scratch), "SECRET_KEY": "bench",
+                          "TESTING": True}, instance_path=str(scratch / "instance"))
+        with app.app_context():
+            db.create_all()
+            for label in ("first sync", "unchanged"):
+                started = time.perf_counter()
+                report = sync_content(scratch / "content")
+                db.session.commit()
+                print(f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]:<10} {label:<11} "
+                      f"{time.perf_counter() - started:5.2f} s  ({report}; languages: {', '.join(languages)})")
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,0 +1,78 @@
+"""Static files as a learner's phone receives them: compressed once at the strongest level, kept for a year when
+the address carries the file's hash, revalidated cheaply otherwise, with only the headers a stylesheet needs (no
+cookie, nothing that makes a shared cache keep one copy per visitor); the icon travels inside the page."""
+import gzip
+import re
+
+import brotli
+import pytest
+
+from colab.static_files import icon_data_uri, static_url
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+@pytest.fixture
+def css_url(app):
+    with app.test_request_context():
+        return static_url("style.css")
+
+
+def test_the_stylesheet_comes_brotli_compressed_and_kept_for_a_year(app, client, css_url):
+    response = client.get(css_url, headers=BROWSER)
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    with open(app.static_folder + "/style.css", "rb") as source:
+        original = source.read()
+    assert brotli.decompress(response.data) == original
+    assert len(response.data) < len(original) / 4
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_older_browsers_get_gzip_and_others_the_plain_file(app, client, css_url):
+    older = client.get(css_url, headers={"Accept-Encoding": "gzip"})
+    assert older.headers["Content-Encoding"] == "gzip"
+    plain = client.get(css_url, headers={"Accept-Encoding": ""})
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(older.data) == plain.data
+    assert older.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_a_static_file_carries_no_cookie_and_no_page_headers(client, auth, css_url):
+    auth.as_new_user()
+    response = client.get(css_url, headers=BROWSER)
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for header in ("Set-Cookie", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Expires",
+                   "Last-Modified", "Content-Disposition"):
+        assert header not in response.headers, header
+    page = client.get("/courses/", headers=BROWSER)  # pages keep theirs
+    assert "Content-Security-Policy" in page.headers and "Cookie" in page.headers["Vary"]
+
+
+def test_an_address_without_the_current_hash_is_revalidated_by_etag(client, css_url):
+    stale = client.get("/static/style.css?v=0123456789ab", headers=BROWSER)
+    assert stale.headers["Cache-Control"] == "public, no-cache"
+    again = client.get("/static/style.css", headers={**BROWSER, "If-None-Match": stale.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+@pytest.mark.parametrize("path", ["/static/../config.py", "/static/nothing.css", "/static/%2e%2e/__init__.py"])
+def test_no_file_outside_the_static_folder_or_missing_is_served(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_the_icon_is_inside_the_page_and_is_a_plain_svg(app, client):
+    page = client.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)">', page).group(1)
+    with app.test_request_context():
+        assert icon == icon_data_uri("icon.svg")
+    assert icon.startswith("data:image/svg+xml,%3Csvg") and "<" not in icon and '"' not in icon
+    assert "script" not in icon.lower() and "http" not in icon.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_pages_vary_by_language_header_only_for_people_not_signed_in(client, auth):
+    assert client.get("/courses/").headers["Vary"] == "Cookie, Accept-Language, Accept-Encoding"
+    auth.as_new_user(locale="es")  # their language is their account's, whatever the browser sends
+    page = client.get("/courses/", headers={"Accept-Language": "fr"})
+    assert page.headers["Vary"] == "Cookie, Accept-Encoding" and '<html lang="es"' in page.get_data(as_text=True)
