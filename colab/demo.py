@@ -47,22 +47,50 @@ COHORT_LEARNERS = [
 SHARED_REFLECTION = ("I grew up being told that a man decides for his family. Writing it down, I can see how "
                      "often I still decide for my team without asking them.")
 
+# slug: (English, Spanish, French, French after "Communauté d'apprentissage")
 REGIONAL = {
-    "africa": ("Africa", "África"), "asia": ("Asia", "Asia"), "caribbean": ("Caribbean", "Caribe"),
-    "europe": ("Europe", "Europa"), "latin-america": ("Latin America", "América Latina"),
-    "mena": ("Middle East and North Africa", "Medio Oriente y Norte de África"),
-    "north-america": ("North America", "América del Norte"),
+    "africa": ("Africa", "África", "Afrique", "d'Afrique"), "asia": ("Asia", "Asia", "Asie", "d'Asie"),
+    "caribbean": ("Caribbean", "Caribe", "Caraïbes", "des Caraïbes"),
+    "europe": ("Europe", "Europa", "Europe", "d'Europe"),
+    "latin-america": ("Latin America", "América Latina", "Amérique latine", "d'Amérique latine"),
+    "mena": ("Middle East and North Africa", "Medio Oriente y Norte de África", "Moyen-Orient et Afrique du Nord",
+             "du Moyen-Orient et d'Afrique du Nord"),
+    "north-america": ("North America", "América del Norte", "Amérique du Nord", "d'Amérique du Nord"),
 }
 CIRCLES = [
-    ("sogiesc-circle", {"en": "SOGIESC learning circle", "es": "Círculo de aprendizaje sobre OSIEGCS"},
+    ("sogiesc-circle", {"en": "SOGIESC learning circle", "es": "Círculo de aprendizaje sobre OSIEGCS",
+                        "fr": "Cercle d'apprentissage sur les OSIEGCS"},
      {"en": "Learning together about sexual orientation, gender identity and expression, and sex characteristics.",
-      "es": "Aprender en comunidad sobre orientación sexual, identidad y expresión de género y características sexuales."},
+      "es": "Aprender en comunidad sobre orientación sexual, identidad y expresión de género y características sexuales.",
+      "fr": "Apprendre ensemble sur l'orientation sexuelle, l'identité et l'expression de genre, et les caractéristiques sexuelles."},
      True),
-    ("feminist-peace-circle", {"en": "Feminist peace learning circle", "es": "Círculo de aprendizaje sobre paz feminista"},
+    ("feminist-peace-circle", {"en": "Feminist peace learning circle", "es": "Círculo de aprendizaje sobre paz feminista",
+                               "fr": "Cercle d'apprentissage sur la paix féministe"},
      {"en": "Militarism, masculinities and feminist approaches to peace and security.",
-      "es": "Militarismo, masculinidades y enfoques feministas de la paz y la seguridad."},
+      "es": "Militarismo, masculinidades y enfoques feministas de la paz y la seguridad.",
+      "fr": "Militarisme, masculinités et approches féministes de la paix et de la sécurité."},
      False),
 ]
+# The alliance's French-speaking members, across regions: where the French dialogues are held.
+FRANCOPHONE = ("francophone-network", {"en": "Francophone network", "es": "Red francófona", "fr": "Réseau francophone"},
+               {"en": "Brings together the alliance's French-speaking members in West and Central Africa, North Africa, "
+                      "the Caribbean, Europe and North America, to learn and exchange in French.",
+                "es": "Un espacio en francés para las organizaciones y personas de la alianza que trabajan en ese "
+                      "idioma: en África Occidental y Central, el Norte de África, el Caribe, Europa y América del Norte.",
+                "fr": "Réunit les membres francophones de l'alliance en Afrique de l'Ouest et du Centre, en Afrique du "
+                      "Nord, dans les Caraïbes, en Europe et en Amérique du Nord, pour apprendre et échanger en "
+                      "français."})
+# French-speaking demo members who join it besides its facilitator: Jean-Paul works in Kigali, Ingrid speaks French.
+FRANCOPHONE_MEMBERS = ("jean@colab.example", "admin@colab.example")
+FRANCOPHONE_WELCOME = (
+    "Bienvenue dans le Réseau francophone",
+    "Bonjour à toutes et à tous, et bienvenue !\n\n"
+    "Cet espace réunit les membres de l'alliance qui travaillent en français, de Dakar à Kinshasa, de Port-au-Prince "
+    "à Montréal, de Tunis à Bruxelles. Avant d'écrire, prenez un moment pour lire nos accords de la communauté.\n\n"
+    "Pour faire connaissance, présentez-vous en quelques lignes : dans quel pays vous travaillez, avec qui "
+    "(des jeunes, des pères, des groupes communautaires…) et ce que vous aimeriez apprendre ici. Vous trouverez "
+    "aussi dans ce réseau nos quatre dialogues sur des sujets difficiles, en français.",
+)
 
 
 def load_demo():
@@ -91,25 +119,32 @@ def load_demo():
 
 
 def _load_communities(users, regions, course):
-    """Regional communities, two learning circles, a dialogue space, a cohort and four dialogues per language."""
+    """Regional communities, two learning circles, a dialogue space, the francophone network, a cohort and four
+    dialogues per language (the French ones in the francophone network, under its welcome thread)."""
     created = {}
-    for slug, (en, es) in REGIONAL.items():
+    for slug, (en, es, fr, of_fr) in REGIONAL.items():
         created[slug] = communities.create_community(
-            slug, "regional", {"en": f"{en} learning community", "es": f"Comunidad de aprendizaje de {es}"},
+            slug, "regional", {"en": f"{en} learning community", "es": f"Comunidad de aprendizaje de {es}",
+                               "fr": f"Communauté d'apprentissage {of_fr}"},
             {"en": f"Members of the alliance's {en} network learning together.",
-             "es": f"Integrantes de la red de {es} de la alianza, aprendiendo en comunidad."},
+             "es": f"Integrantes de la red de {es} de la alianza, aprendiendo en comunidad.",
+             "fr": f"Les membres du réseau {fr} de l'alliance apprennent ici ensemble."},
             region_id=regions[slug])
     for slug, name, description, members_only in CIRCLES:
         created[slug] = communities.create_community(slug, "thematic", name, description,
                                                      members_only=members_only)
     created["dialogues"] = communities.create_community(
-        "dialogues", "cross-regional", {"en": "Dialogues on difficult topics", "es": "Diálogos sobre temas difíciles"},
+        "dialogues", "cross-regional", {"en": "Dialogues on difficult topics", "es": "Diálogos sobre temas difíciles",
+                                        "fr": "Dialogues sur des sujets difficiles"},
         {"en": "Facilitated, cross-regional dialogues on the questions that divide us.",
-         "es": "Diálogos facilitados entre regiones sobre las preguntas que nos dividen."})
+         "es": "Diálogos facilitados entre regiones sobre las preguntas que nos dividen.",
+         "fr": "Des dialogues animés, entre régions, sur les questions qui nous divisent."})
+    slug, name, description = FRANCOPHONE
+    created[slug] = communities.create_community(slug, "cross-regional", name, description)
     facilitator, focal = users["facilitator@colab.example"], users["focal@colab.example"]
     communities.make_focal_point(focal, regions["africa"])
     communities.make_focal_point(focal, regions["latin-america"])
-    for slug in ("dialogues", "africa", "latin-america"):
+    for slug in ("dialogues", "africa", "latin-america", FRANCOPHONE[0]):
         member = communities.join(facilitator, created[slug])
         communities.set_role(member, "facilitator")
         communities.accept_agreements(member)
@@ -118,11 +153,16 @@ def _load_communities(users, regions, course):
         communities.join(users[email], created["dialogues"])
     if course is not None:
         _load_cohorts(users, created, course, facilitator, focal)
-    for locale, home in (("en", "dialogues"), ("es", "latin-america")):
+    for locale, home in (("en", "dialogues"), ("es", "latin-america"), ("fr", FRANCOPHONE[0])):
         for dialogue in DIALOGUES[locale]:
             communities.create_thread(facilitator, created[home], dialogue["title"], dialogue["first_post"],
                                       framing=dialogue["framing"], content_note=dialogue["content_note"],
                                       dialogue=True)
+    communities.create_thread(facilitator, created[FRANCOPHONE[0]], *FRANCOPHONE_WELCOME)
+    for email in FRANCOPHONE_MEMBERS:  # Jean-Paul is made with the cohort: there only when a course is
+        member = accounts.find_by_email(email)
+        if member is not None:
+            communities.join(member, created[FRANCOPHONE[0]])
 
 
 def _load_cohorts(users, created, course, facilitator, focal):

@@ -125,4 +125,70 @@ fluye en una sola dirección, y qué lo cambiaría?""",
             "first_post": "",
         },
     ],
+    "fr": [
+        {
+            "title": "Travail du sexe et prostitution : s'écouter par-delà un désaccord profond",
+            "content_note": "aborde la traite, l'exploitation sexuelle et les violences contre les personnes qui vendent des services sexuels",
+            "framing": """\
+Les mouvements féministes, comme notre propre alliance, défendent des positions différentes sur
+le travail du sexe et la prostitution. Certains membres œuvrent pour la dépénalisation et pour
+les droits des personnes qui vendent des services sexuels en tant que travailleuses et
+travailleurs ; d'autres œuvrent pour l'abolition de la prostitution et pour le soutien aux
+personnes qui en sortent. Ces deux positions sont portées par des personnes attachées à la
+sécurité et à la dignité des femmes et des personnes aux identités de genre diverses.
+
+**Ce dialogue n'est pas un vote.** Nous ne trancherons pas la question ici. Nous voulons
+comprendre ce que chaque position protège, et quelles voix notre propre travail place au centre.
+
+Merci de lire d'abord la leçon *Nos quatre dialogues* du guide sur les dialogues respectueux.
+
+**Question d'ouverture :** l'expérience de quelles personnes a façonné votre regard sur cette
+question, et de quelles personnes connaissez-vous le moins l'expérience ?""",
+            "first_post": "Merci de nous rejoindre. Pour commencer, dites-nous dans quel pays vous travaillez et ce qui vous amène à ce dialogue.",
+        },
+        {
+            "title": "Journée internationale des hommes : une occasion ou un risque ?",
+            "content_note": "",
+            "framing": """\
+Chaque 19 novembre, certaines organisations marquent la Journée internationale des hommes.
+Beaucoup de membres de l'alliance s'en méfient : elle est souvent récupérée par des mouvements
+« de défense des droits des hommes » opposés au féminisme, ou présentée comme la rivale des
+journées consacrées aux luttes des femmes. D'autres s'en saisissent pour parler de la santé des
+hommes, du soin aux autres et de la prévention des violences, en rendant des comptes aux
+organisations de défense des droits des femmes.
+
+**Question d'ouverture :** si votre organisation marquait cette journée, qu'est-ce qui en ferait
+une démarche redevable — et qu'est-ce qui la rendrait nuisible ?""",
+            "first_post": "",
+        },
+        {
+            "title": "« Vrais hommes » et « champions » masculins : quand l'engagement renforce les stéréotypes",
+            "content_note": "",
+            "framing": """\
+Les campagnes qui disent aux hommes que « les vrais hommes ne frappent pas », ou qui célèbrent
+des « champions » masculins de l'égalité, peuvent toucher des hommes qui, autrement,
+n'écouteraient pas. Elles peuvent aussi renforcer l'idée que les hommes sont des protecteurs et
+des héros, récompenser les hommes pour le strict minimum, et prendre aux organisations de femmes
+de la place et des financements.
+
+**Question d'ouverture :** pensez à une campagne que vous connaissez bien. Que demandait-elle aux
+hommes de devenir, et qui en a décidé ?""",
+            "first_post": "",
+        },
+        {
+            "title": "Antiracisme et décolonisation de nos pratiques",
+            "content_note": "aborde le racisme et la violence coloniale",
+            "framing": """\
+Le travail avec les hommes et les garçons a souvent été conçu dans le Nord global, puis exporté
+ailleurs, avec des financements, une langue et des « bonnes pratiques » qui circulent dans un
+seul sens. Au sein de nos réseaux aussi, le racisme détermine quels savoirs comptent.
+
+Ce dialogue demande ce que signifie, concrètement, décoloniser nos pratiques : qui définit
+les priorités, dans quelles langues nous travaillons, comment les ressources sont partagées.
+
+**Question d'ouverture :** dans votre propre engagement militant, où avez-vous vu le pouvoir
+circuler dans un seul sens, et qu'est-ce qui pourrait changer cela ?""",
+            "first_post": "",
+        },
+    ],
 }

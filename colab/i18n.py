@@ -8,6 +8,7 @@ from flask_login import current_user
 LANGUAGES = {
     "en": {"name": "English", "dir": "ltr"},
     "es": {"name": "Español", "dir": "ltr"},
+    "fr": {"name": "Français", "dir": "ltr"},
 }
 DEFAULT_LOCALE = "en"
 LOCALE_COOKIE = "colab_lang"

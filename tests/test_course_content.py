@@ -7,12 +7,13 @@ import pytest
 import yaml
 
 from colab.courses.loader import ContentError, read_content
+from colab.i18n import LANGUAGES
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "content"
 FOUNDATION, DIALOGUES = "power-patriarchy-feminism", "respectful-dialogues"
 COURSES = (FOUNDATION, DIALOGUES)
-REQUIRED_LANGUAGES = {"en", "es"}
+REQUIRED_LANGUAGES = set(LANGUAGES)  # every platform language: English, Spanish and French
 
 
 def load(root):
@@ -28,7 +29,7 @@ def courses():
 
 
 def languages(course):
-    """The languages a course is offered in: those of its title, and at least English and Spanish."""
+    """The languages a course is offered in: those of its title, and at least every platform language."""
     return set(course.title) | REQUIRED_LANGUAGES
 
 
@@ -57,7 +58,7 @@ def test_content_check_passes_and_sync_loads_both_courses(runner, client):
         assert f'href="/courses/{slug}/"' in catalogue
 
 
-def test_both_courses_exist_with_english_and_spanish_titles(courses):
+def test_both_courses_exist_with_a_title_in_every_language(courses):
     assert set(COURSES) <= set(courses)
     for slug in COURSES:
         assert REQUIRED_LANGUAGES <= set(courses[slug].title), slug
@@ -69,11 +70,11 @@ def test_the_foundation_course_has_at_least_six_modules_of_three_lessons(courses
     assert all(len(m.lessons) >= 3 for m in modules), {m.slug: len(m.lessons) for m in modules}
 
 
-def test_respectful_dialogues_has_four_lessons_in_english_and_spanish(courses):
+def test_respectful_dialogues_has_four_lessons_in_every_language(courses):
     course = courses[DIALOGUES]
     assert len(listed(course)) == 4, listed(course)
     assert {slug: sorted(course.lessons[slug]) for slug in listed(course)} == \
-        {slug: ["en", "es"] for slug in listed(course)}
+        {slug: sorted(LANGUAGES) for slug in listed(course)}
 
 
 @pytest.mark.parametrize("slug", COURSES)
@@ -111,13 +112,14 @@ def test_no_language_falls_behind(courses, slug):
 
 
 def test_the_language_count_notices_a_missing_translation():
-    """The sample course lacks a Spanish listening-in-groups: the count above must tell."""
+    """The sample course lacks a Spanish listening-in-groups and any French: the count above must tell."""
     counts = per_language(load(SAMPLE)["listening-basics"])
     assert counts["en"] == (2, 3, 3)
     assert counts["es"] == (1, 2, 3)
+    assert counts["fr"] == (0, 0, 0)
 
 
-def test_the_glossary_gives_every_term_in_english_and_spanish():
+def test_the_glossary_gives_every_term_in_every_language():
     glossary = yaml.safe_load((CONTENT / "glossary.yml").read_text(encoding="utf-8"))
     terms = glossary["terms"]
     assert len(terms) >= 10

@@ -53,10 +53,10 @@ def test_translations_keep_their_placeholders(locale):
             assert set(re.findall(r"%\(\w+\)s", string)) <= wanted, (message.id, string)
 
 
-def english_ui_fragments():
-    """Pieces of English UI text (two words or more) that the Spanish pages must not contain."""
+def english_ui_fragments(locale):
+    """Pieces of English UI text (two words or more) that pages in locale must not contain."""
     fragments = set()
-    for message in catalog("es"):
+    for message in catalog(locale):
         if not message.id or not isinstance(message.id, str) or message.id == message.string:
             continue
         for piece in re.split(r"%\(\w+\)s", message.id):
@@ -72,7 +72,7 @@ def visible_text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-SPANISH_PAGES = ["/", "/courses/", "/courses/listening-basics/", "/courses/listening-basics/why-listen/",
+TRANSLATED_PAGES = ["/", "/courses/", "/courses/listening-basics/", "/courses/listening-basics/why-listen/",
                  "/account", "/account/delete", "/courses/nowhere/", "/communities/", "/communities/circle/",
                  "/communities/circle/agreements", "/communities/circle/moderation", "/communities/circle/members",
                  "/communities/circle/audit", "/notifications/", "/reports/", "/reports/harassment/new",
@@ -80,22 +80,23 @@ SPANISH_PAGES = ["/", "/courses/", "/courses/listening-basics/", "/courses/liste
 ANONYMOUS_PAGES = ["/sign-in", "/sign-up", "/password/forgot"]
 
 
-def test_main_pages_in_spanish_have_no_english_ui_text(client, content, auth, community_kit):
-    fragments = english_ui_fragments()
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_main_pages_have_no_english_ui_text(client, content, auth, community_kit, locale):
+    fragments = english_ui_fragments(locale)
     pages = {}
     for url in ANONYMOUS_PAGES:
-        pages[url] = client.get(url, headers={"Accept-Language": "es"}).get_data(as_text=True)
-    user_id, _ = auth.as_new_user(locale="es")
+        pages[url] = client.get(url, headers={"Accept-Language": locale}).get_data(as_text=True)
+    user_id, _ = auth.as_new_user(locale=locale)
     community_kit.community("circle", region="latin-america")
     community_kit.member(user_id, "circle", role="facilitator")
     thread_id = community_kit.thread(user_id, "circle", dialogue=True, content_note="violencia")
-    urls = [*SPANISH_PAGES, f"/communities/circle/threads/{thread_id}/"]
+    urls = [*TRANSLATED_PAGES, f"/communities/circle/threads/{thread_id}/"]
     client.post("/courses/listening-basics/why-listen/activities/listening-purpose",
                 data={"a-listening-purpose-choice": "0"})
     for url in urls:
         pages[url] = client.get(url).get_data(as_text=True)
     for url, html in pages.items():
-        assert '<html lang="es"' in html, url
+        assert f'<html lang="{locale}"' in html, url
         text = visible_text(html)
         leftovers = sorted(f for f in fragments if f in text)
         assert not leftovers, f"{url} shows English UI text: {leftovers}"
@@ -108,6 +109,13 @@ def test_locale_order_user_then_cookie_then_accept_language_then_english(client,
     assert '<html lang="en"' in client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     auth.as_new_user(locale="es")
     assert '<html lang="es"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_french_browser_gets_french_and_every_language_is_in_the_switcher(client):
+    page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="fr"' in page and "Quitter rapidement" in page
+    for name in ("English", "Español", "Français"):
+        assert name in page, name
 
 
 def test_language_switcher_saves_the_choice_and_returns_to_the_page(client, auth, app):

@@ -4,6 +4,7 @@ import html
 import re
 from datetime import date
 
+import factories
 import pytest
 from html_safety import ATTACKS, dangerous_markup
 from sqlalchemy.orm import selectinload
@@ -13,8 +14,8 @@ from colab.admin.models import AdminAct, AdminAction
 from colab.cohorts import service as cohorts
 from colab.communities import service
 from colab.communities.models import Cohort, Community, FocalPoint, Membership, Pacing, Post, Role
-from colab.courses.models import Course
 from colab.extensions import db
+from colab.i18n import LANGUAGES
 from colab.models_base import utcnow
 
 
@@ -29,7 +30,7 @@ def community_form(slug=None, kind="regional", region="africa", members_only=Fal
         data["slug"] = slug
     if members_only:
         data["members_only"] = "y"
-    for code in ("en", "es"):
+    for code in LANGUAGES:
         for part in ("name", "description", "agreements"):
             data[f"texts_{code}-{part}"] = texts.get(f"{part}_{code}", "")
     return data
@@ -199,7 +200,7 @@ def test_a_language_left_blank_falls_back_and_blank_agreements_are_the_alliances
     assert response.status_code == 302
     made = community(app, "listening-circle")
     assert made.name == {"en": "Listening circle"} and made.region.slug == "africa"
-    assert set(made.agreements_html) == {"en", "es"}  # the alliance's, in each language
+    assert set(made.agreements_html) == {"en", "es", "fr"}  # the alliance's, in each language
     client.post("/language", data={"lang": "es"})
     with app.app_context():
         db.session.get(User, focal).locale = "es"
@@ -289,7 +290,7 @@ def test_a_focal_point_edits_their_regions_community(app, client, focal, communi
     assert edited.agreements_html == {"en": "<p>Our own agreement.</p>"}
     [(act, where, subject, reason)] = audit(app)
     assert (act, where, subject) == (AdminAct.EDIT_COMMUNITY, slug, None)
-    assert reason == "members only; name (es); agreements (en, es)"
+    assert reason == "members only; name (es); agreements (en, es, fr)"
     assert "Our own agreement." in text(client.get(f"/communities/{slug}/agreements"))
 
 
@@ -526,8 +527,7 @@ def test_a_focal_point_sees_their_regions_people_communities_and_cohorts(app, cl
     community_kit.community("there", "regional", region="asia")
     community_kit.member(facilitator_id, here, role="facilitator")
     with app.app_context():
-        course = db.session.scalar(db.select(Course).filter_by(slug="listening-basics"))
-        cohort = cohorts.create_cohort(db.session.get(User, focal), service.find_community(here), course,
+        cohort = cohorts.create_cohort(db.session.get(User, focal), service.find_community(here), factories.course(),
                                        "Spring listeners", date(2030, 3, 1), date(2030, 5, 1), ["en"], "UTC",
                                        Pacing.SELF_PACED)
         db.session.commit()

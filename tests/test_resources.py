@@ -10,9 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from factories import region_id
 from html_safety import ATTACKS, dangerous_markup
 
-from colab.accounts.models import Region, User
+from colab.accounts.models import User
 from colab.courses.loader import ContentError, read_content
 from colab.courses.sync import sync_content
 from colab.extensions import db
@@ -36,10 +37,6 @@ serial = itertools.count(1)
 @pytest.fixture
 def app_config():
     return {"RESOURCE_MAX_UPLOAD_BYTES": MAX, "RESOURCE_LOW_DATA_BYTES": LOW}
-
-
-def region_id(slug):
-    return db.session.scalar(db.select(Region.id).filter_by(slug=slug)) if slug else None
 
 
 @pytest.fixture
@@ -586,7 +583,7 @@ def test_the_demo_library_seeds_once_and_its_pdf_downloads(app, client, world):
     resources = saved(app)
     assert {str(kind) for resource in resources for kind in [resource.kind]} >= {"guide", "research", "toolkit"}
     assert all(url.count("/") == 3 for url in (r.url for r in resources if r.url))  # home pages, no deep links
-    assert all(set(r.title) == {"en", "es"} for r in resources if r.status == ResourceStatus.PUBLISHED)
+    assert all(set(r.title) == {"en", "es", "fr"} for r in resources if r.status == ResourceStatus.PUBLISHED)
     with client.get("/resources/listening-circle-five-steps/download") as response:
         assert response.status_code == 200 and response.data.startswith(b"%PDF-") and b"%%EOF" in response.data
 

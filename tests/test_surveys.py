@@ -5,11 +5,11 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import factories
 import pytest
 
 from colab.accounts.models import User
 from colab.cohorts import service as cohorts
-from colab.communities import service as communities
 from colab.communities.models import Cohort, Pacing
 from colab.courses import service as courses
 from colab.courses.models import Course
@@ -208,17 +208,11 @@ def test_a_learner_moved_to_another_cohort_answers_again_in_the_new_run(app, cli
     user_id, _email = auth.as_new_user()
     slug = community_kit.community("circle", region="africa")
     with app.app_context():
-        community, course = communities.find_community(slug), course_row(app)
-        made = []
-        for name in ("Spring circle", "Autumn circle"):
-            cohort = Cohort(community=community, course=course, name=name, pacing=Pacing.SELF_PACED,
-                            starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=60),
-                            languages=["en"])
-            db.session.add(cohort)
-            made.append(cohort)
-        db.session.flush()
-        spring, autumn = made[0].id, made[1].id
-        cohorts.join_cohort(db.session.get(User, user_id), made[0])
+        spring, autumn = (factories.cohort(slug, name, pacing=Pacing.SELF_PACED,
+                                           starts_on=date.today() - timedelta(days=1),
+                                           ends_on=date.today() + timedelta(days=60), languages=["en"],
+                                           learners=[user_id] if name == "Spring circle" else []).id
+                          for name in ("Spring circle", "Autumn circle"))
         db.session.commit()
     assert PRE_CARD in text(client.get(FIRST))
     assert client.post(PRE, data=ANSWERS).status_code == 302
@@ -411,17 +405,11 @@ def cast(app, make_user, auth, community_kit):
         user_id, email = make_user(display_name=f"Actor {role}", is_admin=role == "admin")
         if role in ("cohort_learner", "facilitator"):
             slug = community_kit.community("circle", region="africa")
+            learners, facilitators = ([user_id], []) if role == "cohort_learner" else ([], [user_id])
             with app.app_context():
-                cohort = Cohort(community=communities.find_community(slug), course=course_row(app),
-                                name="Circle", pacing=Pacing.SELF_PACED, starts_on=date.today(),
-                                ends_on=date.today() + timedelta(days=30), languages=["en"])
-                db.session.add(cohort)
-                db.session.flush()
-                user = db.session.get(User, user_id)
-                if role == "cohort_learner":
-                    cohorts.join_cohort(user, cohort)
-                else:
-                    cohorts.add_facilitator(user, cohort)
+                factories.cohort(slug, "Circle", pacing=Pacing.SELF_PACED, starts_on=date.today(),
+                                 ends_on=date.today() + timedelta(days=30), languages=["en"], learners=learners,
+                                 facilitators=facilitators)
                 db.session.commit()
         assert auth.sign_in(email).status_code == 302
         if role == "learner":
@@ -472,7 +460,7 @@ def test_the_foundation_course_has_its_self_assessment_module_surveys_and_guides
     surveys = {survey.slug: survey for survey in course.surveys}
     pre, post = surveys["pre"], surveys["post"]
     assert post.same_as == "pre" and post.questions is pre.questions
-    assert set(pre.title) == set(post.title) == {"en", "es"}
+    assert set(pre.title) == set(post.title) == {"en", "es", "fr"}
     types = [question.type for question in pre.questions]
     assert 5 <= len(types) <= 7 and types.count("multiple") == 1 and types.count("text") == 1
     assert all((q.min, q.max) == (1, 5) and q.texts["es"]["low"] and q.texts["es"]["high"]
@@ -480,9 +468,11 @@ def test_the_foundation_course_has_its_self_assessment_module_surveys_and_guides
     modules = {survey.module: survey for survey in course.surveys if survey.kind == "module"}
     assert sorted(modules) == sorted(module.slug for module in course.modules)
     for survey in modules.values():
-        assert [q.type for q in survey.questions] == ["scale", "single", "text"] and set(survey.title) == {"en", "es"}
-    for locale in ("en", "es"):
+        assert [q.type for q in survey.questions] == ["scale", "single", "text"]
+        assert set(survey.title) == {"en", "es", "fr"}
+    for locale in ("en", "es", "fr"):
         body = course.guides[locale].body
         for module in course.modules:
             assert f"### {module.title[locale]}\n" in body, (locale, module.slug)
     assert "voluntary" in course.guides["en"].body and "voluntario" in course.guides["es"].body
+    assert "volontaire" in course.guides["fr"].body

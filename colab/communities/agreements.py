@@ -29,4 +29,18 @@ Venimos a aprender unas personas de otras. Para que este sea un espacio lo basta
 
 Las personas facilitadoras pueden ocultar publicaciones, cerrar hilos o silenciar a quienes incumplan estos acuerdos, y dejan registro de cada una de esas acciones.
 """,
+    "fr": """\
+Nous sommes ici pour apprendre de chacune et de chacun. Pour que cet espace reste assez sûr pour des échanges sincères :
+
+1. **Parlez à partir de votre propre expérience.** Dites « je », plutôt que « les hommes font toujours… » ou « les femmes ne font jamais… ».
+2. **Écoutez pour comprendre,** pas pour avoir raison. Posez de vraies questions avant de répondre.
+3. **Exprimez vos désaccords sur les idées, jamais sur les personnes.** Ni insultes, ni moqueries, ni étiquettes.
+4. **Ce qui se dit ici reste ici.** Ne copiez pas, ne faites pas de capture d'écran et ne rapportez pas hors de cet espace les propos ou l'identité de qui que ce soit.
+5. **Les pseudonymes sont les bienvenus.** Ne cherchez jamais à savoir qui se cache derrière un pseudonyme, et ne révélez jamais l'identité, l'orientation sexuelle ou l'identité de genre de quiconque.
+6. **Prenez la parole, laissez la parole.** Si vous écrivez beaucoup, faites de la place aux autres ; si vous écrivez rarement, nous avons besoin de votre voix.
+7. **Mettez au centre les personnes les plus concernées.** Notre travail avec les hommes et les garçons rend des comptes aux mouvements pour les droits des femmes et aux mouvements LGBTIQ+.
+8. **Nommez ce qui fait du tort.** Si quelque chose vous blesse, dites-le ou signalez-le. Le harcèlement n'est jamais acceptable, ici comme ailleurs, et peut être signalé en toute confidentialité.
+
+L'équipe d'animation peut masquer des messages, verrouiller des fils de discussion ou mettre en sourdine les membres qui ne respectent pas ces accords ; elle consigne chacune de ces actions.
+""",
 }

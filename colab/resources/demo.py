@@ -24,7 +24,11 @@ LINKS = [
       "es": ("Alianza MenEngage",
              "El sitio de la propia alianza: sus miembros y redes regionales, sus posicionamientos y las "
              "herramientas y formaciones que usan las organizaciones para trabajar con hombres y niños por la "
-             "justicia de género.")}),
+             "justicia de género."),
+      "fr": ("Alliance MenEngage",
+             "Le site de l'alliance elle-même : ses membres et ses réseaux régionaux, ses prises de position, ainsi "
+             "que les outils et les formations qu'utilisent ses membres pour travailler avec les hommes et les "
+             "garçons en faveur de la justice de genre.")}),
     ("equimundo", "https://www.equimundo.org/", ResourceKind.RESEARCH, None,
      ("unpaid-care", "ending-violence", "economic-justice"), ("en", "es", "pt"),
      {"en": ("Equimundo: Center for Masculinities and Social Justice",
@@ -33,7 +37,11 @@ LINKS = [
       "es": ("Equimundo: Centro de Masculinidades y Justicia Social",
              "Investigaciones y programas sobre paternidades, trabajo de cuidados y violencia de los hombres, como "
              "los informes *Estado de las Paternidades en el Mundo*. Útil para sesiones sobre cuidados y sobre lo "
-             "que sostiene la violencia.")}),
+             "que sostiene la violencia."),
+      "fr": ("Equimundo : Center for Masculinities and Social Justice",
+             "Recherches et programmes sur la paternité, le travail de soins et les violences commises par les "
+             "hommes, dont les rapports *State of the World's Fathers*. Utile pour préparer des séances sur le soin "
+             "et sur ce qui entretient la violence.")}),
     ("un-women", "https://www.unwomen.org/", ResourceKind.POLICY_BRIEF, None,
      ("womens-rights", "economic-justice", "ending-violence"), ("en", "es", "fr", "ar"),
      {"en": ("UN Women",
@@ -42,7 +50,11 @@ LINKS = [
       "es": ("ONU Mujeres",
              "La entidad de las Naciones Unidas para la igualdad de género: datos, notas de política y páginas por "
              "país sobre los derechos de las mujeres, su autonomía económica y el fin de la violencia contra "
-             "ellas.")}),
+             "ellas."),
+      "fr": ("ONU Femmes",
+             "L'entité des Nations Unies consacrée à l'égalité des sexes : données, notes d'orientation et pages "
+             "par pays sur les droits des femmes, leur autonomisation économique et l'élimination de la violence à "
+             "l'égard des femmes.")}),
     ("world-health-organization", "https://www.who.int/", ResourceKind.RESEARCH, None,
      ("srhr", "ending-violence"), ("en", "es", "fr", "ar", "ru", "zh"),
      {"en": ("World Health Organization",
@@ -50,7 +62,11 @@ LINKS = [
              "public-health problem, with global and regional figures."),
       "es": ("Organización Mundial de la Salud",
              "Notas descriptivas y directrices sobre salud sexual y reproductiva y sobre la violencia contra las "
-             "mujeres como problema de salud pública, con cifras mundiales y regionales.")}),
+             "mujeres como problema de salud pública, con cifras mundiales y regionales."),
+      "fr": ("Organisation mondiale de la Santé",
+             "Fiches d'information et lignes directrices sur la santé sexuelle et reproductive, et sur la violence "
+             "à l'égard des femmes en tant que problème de santé publique, avec des chiffres mondiaux et "
+             "régionaux.")}),
     ("sonke-gender-justice", "https://genderjustice.org.za/", ResourceKind.CURRICULUM, "africa",
      ("ending-violence", "srhr", "youth-activism"), ("en",),
      {"en": ("Sonke Gender Justice",
@@ -59,7 +75,11 @@ LINKS = [
       "es": ("Sonke Gender Justice",
              "Organización sudafricana que trabaja con hombres y niños sobre VIH, violencia y justicia de género; "
              "sus materiales de movilización comunitaria y de talleres se adaptan bien a otros contextos "
-             "africanos.")}),
+             "africanos."),
+      "fr": ("Sonke Gender Justice",
+             "Organisation sud-africaine qui travaille avec les hommes et les garçons sur le VIH, les violences et "
+             "la justice de genre ; ses supports de mobilisation communautaire et d'ateliers se prêtent bien à "
+             "d'autres contextes africains.")}),
     ("ilga-world", "https://ilga.org/", ResourceKind.RESEARCH, None,
      ("lgbtqia-rights",), ("en", "es", "fr"),
      {"en": ("ILGA World",
@@ -67,7 +87,11 @@ LINKS = [
              "gender identity and expression, and sex characteristics country by country."),
       "es": ("ILGA Mundo",
              "La federación mundial de organizaciones LGBTI. Sus investigaciones recogen, país por país, las leyes "
-             "sobre orientación sexual, identidad y expresión de género y características sexuales.")}),
+             "sobre orientación sexual, identidad y expresión de género y características sexuales."),
+      "fr": ("ILGA Monde",
+             "La fédération mondiale des organisations LGBTI. Ses recherches recensent, pays par pays, les lois "
+             "relatives à l'orientation sexuelle, à l'identité et à l'expression de genre, et aux caractéristiques "
+             "sexuelles.")}),
     ("wilpf", "https://www.wilpf.org/", ResourceKind.POLICY_BRIEF, None,
      ("feminist-peace", "anti-racism"), ("en", "es"),
      {"en": ("Women's International League for Peace and Freedom",
@@ -75,7 +99,10 @@ LINKS = [
              "masculinities stand in the way of peace."),
       "es": ("Liga Internacional de Mujeres por la Paz y la Libertad",
              "Más de un siglo de trabajo feminista por la paz: análisis del militarismo y de las armas, y de cómo "
-             "las masculinidades militarizadas se interponen en el camino de la paz.")}),
+             "las masculinidades militarizadas se interponen en el camino de la paz."),
+      "fr": ("Ligue internationale des femmes pour la paix et la liberté",
+             "Plus d'un siècle de travail féministe pour la paix : analyses du militarisme et des armes, et de la "
+             "façon dont les masculinités militarisées font obstacle à la paix.")}),
     ("oxfam-care", "https://www.oxfam.org/", ResourceKind.ARTICLE, None,
      ("unpaid-care", "economic-justice", "climate-justice"), ("en", "es", "fr"),
      {"en": ("Oxfam International",
@@ -83,7 +110,10 @@ LINKS = [
              "their weight."),
       "es": ("Oxfam Internacional",
              "Informes y campañas sobre la desigualdad, el trabajo de cuidados no remunerado y la crisis climática, "
-             "y sobre quiénes cargan con su peso.")}),
+             "y sobre quiénes cargan con su peso."),
+      "fr": ("Oxfam International",
+             "Rapports et campagnes sur les inégalités, le travail de soins non rémunéré et la crise climatique, et "
+             "sur les personnes qui en portent le poids.")}),
     ("awid", "https://www.awid.org/", ResourceKind.ARTICLE, None,
      ("womens-rights", "decolonisation", "economic-justice"), ("en", "es", "fr"),
      {"en": ("AWID: Association for Women's Rights in Development",
@@ -91,7 +121,10 @@ LINKS = [
              "decolonial and economic-justice agendas."),
       "es": ("AWID: Asociación para los Derechos de la Mujer y el Desarrollo",
              "Organización feminista global de membresía: análisis sobre los movimientos feministas y su "
-             "financiamiento, y sobre agendas decoloniales y de justicia económica.")}),
+             "financiamiento, y sobre agendas decoloniales y de justicia económica."),
+      "fr": ("AWID : Association pour les droits de la femme et le développement",
+             "Organisation féministe mondiale, ouverte à l'adhésion : analyses des mouvements féministes et de leur "
+             "financement, ainsi que des priorités décoloniales et de justice économique.")}),
     ("arrow", "https://arrow.org.my/", ResourceKind.RESEARCH, "asia",
      ("srhr", "youth-activism"), ("en",),
      {"en": ("ARROW: Asian-Pacific Resource and Research Centre for Women",
@@ -99,16 +132,23 @@ LINKS = [
              "Pacific, with country monitoring and work with young people."),
       "es": ("ARROW: Centro Asia-Pacífico de Recursos e Investigación para las Mujeres",
              "Centro regional con sede en Kuala Lumpur sobre salud y derechos sexuales y reproductivos en Asia y "
-             "el Pacífico, con seguimiento por país y trabajo con jóvenes.")}),
+             "el Pacífico, con seguimiento por país y trabajo con jóvenes."),
+      "fr": ("ARROW : Asian-Pacific Resource and Research Centre for Women",
+             "Centre régional basé à Kuala Lumpur, consacré à la santé et aux droits sexuels et reproductifs en Asie "
+             "et dans le Pacifique, avec un suivi par pays et un travail auprès des jeunes.")}),
 ]
 
 LISTENING_CIRCLE = {
     "en": ("A listening circle in five steps",
            "A one-page guide to print for a first session with a group of men: five steps, from agreeing the "
-           "ground rules to a closing commitment. In English and Spanish."),
+           "ground rules to a closing commitment. In English, Spanish and French."),
     "es": ("Un círculo de escucha en cinco pasos",
            "Una guía de una página para imprimir antes de una primera sesión con un grupo de hombres: cinco "
-           "pasos, desde acordar las reglas hasta un compromiso de cierre. En inglés y en español."),
+           "pasos, desde acordar las reglas hasta un compromiso de cierre. En inglés, español y francés."),
+    "fr": ("Un cercle d'écoute en cinq étapes",
+           "Un guide d'une page à imprimer pour une première séance avec un groupe d'hommes : cinq étapes, de "
+           "la définition des règles de base jusqu'à un engagement de clôture. En anglais, en espagnol et en "
+           "français."),
 }
 PDF_LINES = [
     ("title", "A listening circle in five steps"),
@@ -129,6 +169,18 @@ PDF_LINES = [
     ("", "   cuenten hasta cinco antes de la siguiente voz."),
     ("", "4. Nombren el poder en la sala: ¿quién habla más?, ¿quién no ha hablado aún?"),
     ("", "5. Cierren con un compromiso por persona y retómenlo en el próximo encuentro."),
+    ("", ""),
+    ("title", "Un cercle d'écoute en cinq étapes"),
+    ("", "1. Fixez ensemble les règles de base : confidentialité, une seule voix à la fois"),
+    ("", "   et le droit de passer son tour."),
+    ("", "2. Ouvrez par une question, pas par un exposé : « Quand avez-vous senti pour la"),
+    ("", "   dernière fois qu'on vous écoutait ? »"),
+    ("", "3. Écoutez pour comprendre : personne ne répond pendant que quelqu'un parle ;"),
+    ("", "   comptez jusqu'à cinq avant la prise de parole suivante."),
+    ("", "4. Nommez le pouvoir dans la salle : qui parle le plus ?"),
+    ("", "   Qui n'a pas encore parlé ?"),
+    ("", "5. Concluez par un engagement de chaque personne,"),
+    ("", "   et revenez-y à la séance suivante."),
 ]
 
 PENDING = ("cepal-cuidados", "https://www.cepal.org/", ResourceKind.RESEARCH, "latin-america",
@@ -199,7 +251,7 @@ def seed():
     circle = have.get("listening-circle-five-steps")
     if circle is None:
         circle = _resource("listening-circle-five-steps", "", ResourceKind.GUIDE, None,
-                           ("ending-violence", "youth-activism"), ("en", "es"), LISTENING_CIRCLE,
+                           ("ending-violence", "youth-activism"), ("en", "es", "fr"), LISTENING_CIRCLE,
                            ResourceStatus.PUBLISHED, regions)
         circle.published_at = now - timedelta(days=1)
         circle.reviewed_by_id = admin.id if admin else None
