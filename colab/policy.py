@@ -147,7 +147,9 @@ def _moderates_thread(user, thread):
     post of a page, so answered once per request and thread."""
     if not user.is_authenticated:
         return False
-    compute = lambda: _moderates(user, thread.community) or _cohort_moderator(user, thread)  # noqa: E731
+
+    def compute():
+        return _moderates(user, thread.community) or _cohort_moderator(user, thread)
     if thread.id is None:
         return compute()
     return request_cache("moderates_thread", (user.id, thread.id), compute)

@@ -3,6 +3,7 @@ compressed at the strongest level (once per process and file, not on each reques
 stylesheet or script needs; and small icons inlined into the page as data: URIs (one request fewer)."""
 import gzip
 import hashlib
+import mimetypes
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,6 @@ def _load(path, mtime):
 
 
 def _mimetype(path):
-    import mimetypes
     guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith("javascript") else guessed
 

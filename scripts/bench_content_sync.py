@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 import yaml
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from seed_scale import recreate_database  # noqa: E402
 
 from colab import create_app  # noqa: E402
 from colab.courses.sync import sync_content  # noqa: E402
@@ -56,16 +57,8 @@ def build_course(target):
 
 
 def fresh_database(url, scratch):
-    if not url:
-        return "sqlite:///" + str(scratch / "sync.sqlite")
-    parsed = make_url(url).set(drivername="postgresql+psycopg")
-    assert "bench" in parsed.database, "the database's name must contain 'bench': it is dropped"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    return parsed.render_as_string(hide_password=False)
+    """The PostgreSQL database url names, dropped and created again; else a SQLite file in scratch."""
+    return recreate_database(url) if url else "sqlite:///" + str(scratch / "sync.sqlite")
 
 
 def main(url=None):

@@ -5,7 +5,7 @@ learner)."""
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
+from sql_log import recorded_statements
 
 from colab.courses import service as courses
 from colab.courses.models import Enrolment, LessonProgress
@@ -79,30 +79,18 @@ def test_a_word_found_everywhere_ranks_a_bounded_set_and_says_there_are_more(app
 
 # --- reading a lesson -----------------------------------------------------------------------------------------
 
-def _writes(app):
-    """A list that collects the INSERT and UPDATE statements run while it is registered."""
-    statements = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            statements.append(statement)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    return statements, lambda: event.remove(engine, "before_cursor_execute", note)
+def _writes(statements):
+    return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
 
 
 def test_reading_a_lesson_again_soon_writes_nothing_and_the_bookmark_still_moves(app, client, auth, content):
     user_id, _ = auth.as_new_user()
     client.get(COURSE + "why-listen/")
-    statements, stop = _writes(app)
-    try:
+    with recorded_statements(app) as statements:
         text(client.get(COURSE + "why-listen/"))
-        assert not [s for s in statements if "enrolment" in s or "lesson_progress" in s]
+        assert not [s for s in _writes(statements) if "enrolment" in s or "lesson_progress" in s]
         text(client.get(COURSE + "listening-to-disagree/"))
-        assert [s for s in statements if "enrolment" in s]
-    finally:
-        stop()
+        assert [s for s in _writes(statements) if "enrolment" in s]
     text(client.get(COURSE + "why-listen/"))  # back to the first lesson: the bookmark follows at once
     with app.app_context():
         enrolment = db.session.scalar(db.select(Enrolment).filter_by(user_id=user_id))

@@ -10,7 +10,7 @@ import factories
 import pytest
 from conftest import PASSWORD
 from html_safety import dangerous_markup
-from sqlalchemy import event
+from sql_log import recorded_statements
 
 from colab.accounts.models import User
 from colab.cohorts import service as cohorts
@@ -417,18 +417,8 @@ def test_the_dashboard_reads_in_spanish(app, client, auth, make_user, community_
 
 def count_queries(app, client, url):
     client.get(url)  # first: whatever a session does once
-    queries = []
-
-    def note(*args):
-        queries.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements(app) as queries:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert response.status_code == 200
     return len(queries)
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 import factories
 from conftest import PASSWORD
-from sqlalchemy import event, insert, select
+from sql_log import recorded_statements
+from sqlalchemy import insert, select
 
 from colab.accounts.models import User, name_key
 from colab.communities import service as communities
@@ -26,18 +27,8 @@ LESSON = "/courses/listening-basics/why-listen/"
 def count_queries(app, client, url):
     """The SQL statements of the second request of url (the first may do what a session does once)."""
     assert client.get(url).status_code == 200
-    statements = []
-
-    def note(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert response.status_code == 200, url
     return len(statements), response.get_data(as_text=True)
 

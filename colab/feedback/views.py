@@ -22,10 +22,11 @@ def _open_lesson(lesson_id):
     return lesson
 
 
-def _form_page(lesson, make_form, submitted=False):
+def _form_page(lesson, sent=None):
+    """The form page: with the learner's earlier answers, or as sent (sent: the form) with what to fix."""
     feedback = service.feedback_for(current_user, lesson)
-    return render_template("feedback/lesson.html", form=make_form(feedback), lesson=lesson, course=lesson.course,
-                           feedback=feedback, submitted=submitted)
+    return render_template("feedback/lesson.html", form=feedback_form(feedback) if sent is None else sent,
+                           lesson=lesson, course=lesson.course, feedback=feedback, submitted=sent is not None)
 
 
 @bp.route("/lessons/<int:lesson_id>", methods=["GET", "POST"])
@@ -35,10 +36,10 @@ def give(lesson_id):
     number too large for the database is a 404 whatever the method."""
     lesson = _open_lesson(lesson_id)
     if request.method == "GET":
-        return _form_page(lesson, feedback_form)
+        return _form_page(lesson)
     form = submitted_form()
     if not form.validate_on_submit():
-        return _form_page(lesson, lambda feedback: form, submitted=True), 400
+        return _form_page(lesson, form), 400
     _feedback, flagged = service.give(current_user, lesson, lesson.text_in(str(get_locale())).locale,
                                       form.usefulness.data, form.better.data, form.unsafe.data)
     db.session.commit()
