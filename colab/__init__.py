@@ -102,6 +102,7 @@ def _register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .certificates.views import bp as certificates_bp
     from .cohorts import invitation_views, pacing, reflection_views, reflections
+    from .cohorts import service as cohort_service
     from .cohorts import views as cohort_views
     from .communities import manage_views
     from .communities import service as communities
@@ -137,6 +138,8 @@ def _register_blueprints(app):
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)
     if pacing.locked_modules not in courses.MODULE_LOCK_PROVIDERS:
         courses.MODULE_LOCK_PROVIDERS.append(pacing.locked_modules)
+    if cohort_service.reading_pair not in courses.READING_PAIR_PROVIDERS:
+        courses.READING_PAIR_PROVIDERS.append(cohort_service.reading_pair)
     if reflections.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(reflections.lesson_panels)
     survey_service.register()  # the surveys' content sync step and their cards on lesson and course pages

@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("focal@colab.example", "Wanjiru N.", "en", "Africa/Nairobi", "africa", False),
     ("admin@colab.example", "Ingrid S.", "en", "Europe/Amsterdam", "europe", True),
     ("team@colab.example", "Rosa T.", "es", "America/Mexico_City", "latin-america", False),
+    ("apprenante@colab.example", "Awa D.", "fr", "Africa/Dakar", "africa", False),
 ]
 COURSE_TEAM = "team@colab.example"
 # What the scheduled cohort's learners said about the first lesson (usefulness, what would make it better).
@@ -167,17 +168,25 @@ def _load_communities(users, regions, course):
 
 def _load_cohorts(users, created, course, facilitator, focal):
     """A scheduled cohort in Africa five weeks in (three modules open, the fourth opens next week) with learners
-    at different points, two invitations waiting and a shared reflection; a self-paced Spanish cohort."""
+    at different points, two invitations waiting and a shared reflection; a self-paced Spanish cohort; and a
+    self-paced French and Spanish one in the francophone network whose learners read lessons side by side."""
     today = utcnow().date()
     africa = cohorts.create_cohort(focal, created["africa"], course, "PPF Africa · cohort 1", today - timedelta(days=35),
                                    today + timedelta(days=60), ["en"], "Africa/Nairobi", Pacing.SCHEDULED)
     latin = cohorts.create_cohort(focal, created["latin-america"], course, "PPF América Latina · autoaprendizaje",
                                   today - timedelta(days=10), today + timedelta(days=120), ["es"], "America/Bogota",
                                   Pacing.SELF_PACED)
+    # A Senegalese and a Colombian facilitator's mixed group reads French and Spanish side by side.
+    mixed = cohorts.create_cohort(users["admin@colab.example"], created[FRANCOPHONE[0]], course,
+                                  "PPF · groupe mixte français-español", today - timedelta(days=3),
+                                  today + timedelta(days=90), ["es", "fr"], "Africa/Dakar", Pacing.SELF_PACED,
+                                  reading_pair="es fr")
     cohorts.add_facilitator(facilitator, africa)
     cohorts.add_facilitator(facilitator, latin)
+    cohorts.add_facilitator(facilitator, mixed)
     cohorts.join_cohort(users["learner@colab.example"], africa)
     cohorts.join_cohort(users["aprendiz@colab.example"], latin)
+    cohorts.join_cohort(users["apprenante@colab.example"], mixed)
     lessons = courses.outline(course).lessons
     for email, name, timezone, done, days_ago in COHORT_LEARNERS:
         learner = accounts.create_user(email, name, DEMO_PASSWORD, "en", timezone, created["africa"].region_id)

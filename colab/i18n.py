@@ -11,6 +11,7 @@ LANGUAGES = {
     "fr": {"name": "Français", "dir": "ltr"},
 }
 DEFAULT_LOCALE = "en"
+ONE_LANGUAGE = "none"  # a second-language choice (User.second_language): lessons in one language only
 LOCALE_COOKIE = "colab_lang"
 
 

@@ -64,6 +64,30 @@ def render(source):
     return SafeHTML(_cleaner.clean(html))
 
 
+# Tags (attribute values skipped whole, so a quoted "<" inside one is not taken for a tag), runs of text, a lone "<".
+_TOKENS = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>|[^<]+|<""")
+_VOID_TAGS = {"br", "hr", "img", "wbr"}
+
+
+def sections(html):
+    """Rendered HTML cut before each top-level <h2>: [what comes before the first heading (maybe empty), then one
+    piece per heading]. Each piece is whole elements of the sanitised text, so it stays SafeHTML."""
+    _checked(html, "sections()")
+    cuts, depth = [0], 0
+    for token in _TOKENS.finditer(html):
+        closing, name = token.group(1), (token.group(2) or "").lower()
+        if not name or name in _VOID_TAGS:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+            continue
+        if name == "h2" and depth == 0:
+            cuts.append(token.start())
+        depth += 1
+    cuts.append(len(html))
+    return [SafeHTML(html[start:end]) for start, end in zip(cuts, cuts[1:], strict=False)]
+
+
 def highlight(text, terms):
     """Plain text as HTML: escaped first, then each word that starts with one of terms (case and accents ignored;
     a word of 4+ letters that a term starts with too, for stemmed matches) wrapped in <mark>."""

@@ -52,6 +52,13 @@ def copy(source, target):
         else shutil.copy(root / source, root / target)
 
 
+def remove(name):
+    return lambda root: (root / name).unlink()
+
+
+UNTRANSLATED = "    listening-in-groups: Not yet translated; the tests rely on it being shown in English.\n"
+
+
 def move_es_correct_choice(root):
     edit(root, ES, "        correct: true\n", "")
     edit(root, ES, "- text: Preparar una respuesta.\n", "- text: Preparar una respuesta.\n        correct: true\n")
@@ -63,7 +70,8 @@ def set_modules(root, modules):
     text = path.read_text(encoding="utf-8")
     lines = [f"  - slug: {slug}\n    title: {{en: {slug.replace('-', ' ').capitalize()}}}\n"
              f"    lessons: [{', '.join(lessons)}]\n" for slug, lessons in modules]
-    path.write_text(text[:text.index("modules:")] + "modules:\n" + "".join(lines), encoding="utf-8")
+    tail = text[text.index("untranslated:"):] if "untranslated:" in text else ""  # the documented fallbacks stay
+    path.write_text(text[:text.index("modules:")] + "modules:\n" + "".join(lines) + tail, encoding="utf-8")
 
 
 # (how to break the sample tree, the file named, its line (None: not checked), what the message says)
@@ -107,6 +115,21 @@ BROKEN = [
                  "activities do not match the en version", id="es-activity-slug-differs"),
     pytest.param(move_es_correct_choice, ES, None, "activities do not match the en version",
                  id="es-correct-choice-differs"),
+    pytest.param(swap(ES, "## Una historia", "Una historia"), ES, None,
+                 "it has 0 sections (## headings), the en version (why-listen.md) 1", id="es-section-missing"),
+    pytest.param(remove(ES), YML, 13, 'lesson "why-listen" has no es version: write es/first-steps/why-listen.md, '
+                 'or list it in course.yml under "untranslated: es:"', id="missing-translation-not-documented"),
+    pytest.param(swap(YML, UNTRANSLATED, UNTRANSLATED + "    why-listen: Being revised.\n"), YML, 22,
+                 'lesson "why-listen" is listed as untranslated in es, but es/first-steps/why-listen.md exists',
+                 id="untranslated-list-gone-stale"),
+    pytest.param(swap(YML, UNTRANSLATED, "    listening-in-groups:\n"), YML, 21,
+                 '"untranslated: es: listening-in-groups" must say why it is missing', id="untranslated-without-why"),
+    pytest.param(swap(YML, "  es:\n" + UNTRANSLATED, "  fr:\n" + UNTRANSLATED), YML, 20,
+                 '"untranslated" names "fr", which is not one of the course\'s languages (en, es, from its title)',
+                 id="untranslated-in-a-language-the-course-lacks"),
+    pytest.param(swap(YML, UNTRANSLATED, "    listening-alone: Coming.\n"), YML, 21,
+                 '"untranslated: es" names "listening-alone", which is not a lesson of this course',
+                 id="untranslated-names-no-lesson"),
 ]
 
 
@@ -245,6 +268,7 @@ def test_resync_after_edits_keeps_progress_reflections_and_answers(app, runner, 
         encoding="utf-8")
     set_modules(tree, [("going-deeper", ["listening-in-groups"]),
                        ("first-steps", ["listening-to-disagree", "why-listen", "listening-to-yourself"])])
+    edit(tree, YML, UNTRANSLATED, UNTRANSLATED + "    listening-to-yourself: New this week, in English first.\n")
     sync(runner, tree)
     assert records(app) == before
     assert_lesson_shows_records(client, title="Why we listen")

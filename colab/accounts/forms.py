@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..i18n import LANGUAGES, TIMEZONES
+from ..i18n import LANGUAGES, ONE_LANGUAGE, TIMEZONES
 from .models import name_key
 from .service import looks_like_staff
 
@@ -91,6 +91,12 @@ class ConfirmSignUpForm(FlaskForm):
     display_name = display_name_field()
 
 
+def second_language_choices():
+    return [SelectChoice("", _l("As my cohort suggests (otherwise one language)")),
+            SelectChoice(ONE_LANGUAGE, _l("One language only")),
+            *[SelectChoice(code, language["name"]) for code, language in LANGUAGES.items()]]
+
+
 class ProfileForm(ProfileFields):
     discreet = BooleanField(_l("Discreet mode: a neutral tab title and icon, neutral email subjects, and "
                                "notifications that name no topic"))
@@ -101,6 +107,9 @@ class ProfileForm(ProfileFields):
                          description=_l("Sent only when you have not been on Co-Lab since the last one, at about "
                                         "8:00 in your time zone. Alerts that need you soon (a post to review, a "
                                         "report's outcome) come at once."))
+    second_language = SelectField(_l("Lessons side by side with a second language"), choices=second_language_choices,
+                                  description=_l("Each lesson is shown in your language with this one beside it, "
+                                                 "where the lesson is written in it."))
 
 
 def current_password_field():

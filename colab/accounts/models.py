@@ -77,6 +77,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The language lessons are shown beside, in a second column: a locale, "none" (one language only), or None
+    # (not chosen: the default pair of the person's cohort applies, if it sets one).
+    second_language: Mapped[str | None] = mapped_column(String(10))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"), index=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Appointed by admins: reads the course team's report, focus-group notes and unsafe flags; publishes content.

@@ -314,9 +314,11 @@ def reset_password(user, password):
 
 # --- profile and email -----------------------------------------------------------------------------
 
-def update_profile(user, display_name, locale, timezone, region_id, discreet=False, digest=None):
+def update_profile(user, display_name, locale, timezone, region_id, discreet=False, digest=None,
+                   second_language=None):
     """Change the user's profile; raise NameTaken when the display name is someone else's. A new digest rhythm or
-    time zone drops the next digest's time: the next jobs tick sets it afresh."""
+    time zone drops the next digest's time: the next jobs tick sets it afresh. second_language: a locale,
+    ONE_LANGUAGE, or "" (as the person's cohort suggests); None keeps it."""
     _check_name_free(display_name, user)
     digest = Digest(digest) if digest else user.digest
     if digest != user.digest or timezone != user.timezone:
@@ -324,6 +326,8 @@ def update_profile(user, display_name, locale, timezone, region_id, discreet=Fal
     user.display_name = display_name.strip()
     user.locale, user.timezone, user.region_id, user.discreet = locale, timezone, region_id, bool(discreet)
     user.digest = digest
+    if second_language is not None:
+        user.second_language = second_language or None
     db.session.flush()
 
 

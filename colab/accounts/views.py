@@ -225,6 +225,7 @@ def _profile_page(status=200, form=None, email_form=None, password_form=None):
     if form is None:
         form = _with_regions(ProfileForm(formdata=None, obj=current_user))
         form.region.data = current_user.region_id
+        form.second_language.data = current_user.second_language or ""
     return render_template(
         "accounts/profile.html", form=form, email_form=email_form or ChangeEmailForm(formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
@@ -237,11 +238,12 @@ def _profile_page(status=200, form=None, email_form=None, password_form=None):
 def profile():
     if request.method == "GET":
         return _profile_page()
-    form = _with_regions(ProfileForm(digest=current_user.digest.value))  # a form without the field keeps it
+    form = _with_regions(ProfileForm(digest=current_user.digest.value,  # a form without the field keeps it
+                                     second_language=current_user.second_language or ""))
     if form.validate_on_submit():
         try:
             service.update_profile(current_user, form.display_name.data, form.locale.data, form.timezone.data,
-                                   form.region.data, form.discreet.data, form.digest.data)
+                                   form.region.data, form.discreet.data, form.digest.data, form.second_language.data)
         except service.NameTaken:
             _name_taken(form)
         else:

@@ -17,6 +17,7 @@ from wtforms.validators import (
 from ..accounts.forms import language_choices, timezone_choices
 from ..communities.models import Pacing
 from ..form_fields import CheckboxesField
+from ..i18n import LANGUAGES
 from .service import is_meeting_link
 
 
@@ -31,6 +32,14 @@ def pacing_choices():
             (Pacing.SCHEDULED.value, _l("Scheduled: modules open on dates, at midnight in the cohort's time zone"))]
 
 
+def reading_pair_choices():
+    """No pair, then every two of the platform's languages, each named in itself ("Français + Español")."""
+    codes = list(LANGUAGES)
+    return [("", _l("None: each learner chooses")),
+            *[(f"{first} {second}", f"{LANGUAGES[first]['name']} + {LANGUAGES[second]['name']}")
+              for index, first in enumerate(codes) for second in codes[index + 1:]]]
+
+
 class CohortSettingsForm(FlaskForm):
     """What a cohort's leads set and change: name, dates, languages, time zone, pacing."""
 
@@ -39,10 +48,17 @@ class CohortSettingsForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter a valid date."))],
                         description=_l("Everything stays readable to its learners after the end."))
     languages = CheckboxesField(_l("Languages"), choices=language_choices, validators=[at_least_one])
+    reading_pair = SelectField(_l("Lessons side by side"), choices=reading_pair_choices, default="",
+                               description=_l("Learners who read one of these two languages see each lesson with "
+                                              "the other beside it, unless they choose otherwise."))
     timezone = SelectField(_l("Time zone"), choices=timezone_choices, default="UTC",
                            description=_l("Modules open at midnight in this time zone; live sessions are set in it."))
     pacing = RadioField(_l("Pacing"), choices=pacing_choices, default=Pacing.SELF_PACED.value,
                         validators=[InputRequired(_l("Choose how the cohort moves through the course."))])
+
+    def validate_reading_pair(self, field):
+        if field.data and not set(field.data.split()) <= set(self.languages.data or ()):
+            raise ValidationError(_l("Choose two of the cohort's languages, or none."))
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -115,24 +115,36 @@ def _log(actor, act, cohort, subject=None, reason=""):
               cohort=cohort)
 
 
-def _check_settings(name, starts_on, ends_on, languages, timezone, pacing):
+def _check_settings(name, starts_on, ends_on, languages, timezone, pacing, reading_pair=""):
     """The form checks these for people; a service refuses what no form should let through."""
+    pair = reading_pair.split()
     if not name.strip() or ends_on < starts_on or not languages or not set(languages) <= set(LANGUAGES) \
-            or not is_timezone(timezone) or pacing not in set(Pacing):
+            or not is_timezone(timezone) or pacing not in set(Pacing) \
+            or (pair and (len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(languages))):
         raise ValueError("invalid cohort settings")
 
 
-def create_cohort(actor, community, course, name, starts_on, ends_on, languages, timezone, pacing):
+def create_cohort(actor, community, course, name, starts_on, ends_on, languages, timezone, pacing,
+                  reading_pair=""):
     """A new cohort of course in community, run by actor (a focal point of its region or an admin)."""
     policy.ensure("cohort.create", community, actor)
-    _check_settings(name, starts_on, ends_on, languages, timezone, pacing)
+    _check_settings(name, starts_on, ends_on, languages, timezone, pacing, reading_pair)
     cohort = Cohort(community=community, course=course, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
                     languages=_ordered(languages), timezone=timezone, pacing=Pacing(pacing),
-                    created_by_id=actor.id)
+                    reading_pair=reading_pair, created_by_id=actor.id)
     db.session.add(cohort)
     db.session.flush()
     _log(actor, AdminAct.CREATE_COHORT, cohort, reason=f"{cohort.name} ({course.slug}, {cohort.pacing.value})")
     return cohort
+
+
+def reading_pair(enrolment):
+    """The two languages the learner's cohort suggests reading lessons in side by side, or None. Registered with
+    courses.service.READING_PAIR_PROVIDERS."""
+    if enrolment.cohort_id is None:
+        return None
+    pair = db.session.scalar(db.select(Cohort.reading_pair).filter_by(id=enrolment.cohort_id))
+    return tuple(pair.split()) if pair else None
 
 
 def _ordered(languages):
@@ -140,13 +152,13 @@ def _ordered(languages):
     return [code for code in LANGUAGES if code in set(languages)]
 
 
-def update_cohort(actor, cohort, name, starts_on, ends_on, languages, timezone, pacing):
+def update_cohort(actor, cohort, name, starts_on, ends_on, languages, timezone, pacing, reading_pair=""):
     """Change a cohort's settings; returns what changed as "field: old → new" lines (empty: nothing changed,
     nothing logged). Module dates the cohort set itself stay as they are."""
     policy.ensure("cohort.manage", cohort, actor)
-    _check_settings(name, starts_on, ends_on, languages, timezone, pacing)
+    _check_settings(name, starts_on, ends_on, languages, timezone, pacing, reading_pair)
     new = {"name": name.strip(), "starts_on": starts_on, "ends_on": ends_on, "languages": _ordered(languages),
-           "timezone": timezone, "pacing": Pacing(pacing)}
+           "timezone": timezone, "pacing": Pacing(pacing), "reading_pair": reading_pair}
     changes = []
     for key, value in new.items():
         old = getattr(cohort, key)

@@ -56,7 +56,7 @@ def settings(cohort_id):
         if request.form.get("action") == "save":
             changes = service.update_cohort(current_user, cohort, form.name.data, form.starts_on.data,
                                             form.ends_on.data, form.languages.data, form.timezone.data,
-                                            form.pacing.data)
+                                            form.pacing.data, form.reading_pair.data)
             db.session.commit()
             flash(_("The cohort is saved.") if changes else _("Nothing changed."), "success" if changes else "info")
             return redirect(url_for("communities.cohort", slug=cohort.community.slug, cohort_id=cohort.id))

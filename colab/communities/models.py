@@ -114,6 +114,9 @@ class Cohort(db.Model):
     starts_on = mapped_column(Date, nullable=False)
     ends_on = mapped_column(Date, nullable=False)
     languages: Mapped[list] = mapped_column(JSON, default=list)  # the locales it runs in, e.g. ["en", "es"]
+    # Two of its languages its learners read lessons in side by side unless they choose otherwise, e.g. "fr es"
+    # ("": none suggested).
+    reading_pair: Mapped[str] = mapped_column(String(12), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # where modules open
     pacing: Mapped[Pacing] = mapped_column(choice_type(Pacing, "cohort_pacing"), default=Pacing.SELF_PACED,
                                            server_default=Pacing.SELF_PACED.value)

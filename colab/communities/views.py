@@ -283,7 +283,7 @@ def new_cohort(slug):
     if form.validate_on_submit():
         cohort = cohorts.create_cohort(current_user, community, offered[form.course.data], form.name.data,
                                        form.starts_on.data, form.ends_on.data, form.languages.data,
-                                       form.timezone.data, form.pacing.data)
+                                       form.timezone.data, form.pacing.data, form.reading_pair.data)
         db.session.commit()
         flash(_("The cohort is created."), "success")
         return redirect(url_for(".cohort", slug=slug, cohort_id=cohort.id))

@@ -14,6 +14,7 @@ from ..markup import RENDER_VERSION
 from .survey_files import GUIDE, SURVEYS, SurveyReading  # noqa: F401 - GUIDE and SURVEYS name the files here too
 from .yaml_lines import FRONT_MATTER, LineDict, LineLoader
 
+SECTION = re.compile(r"^## ", re.MULTILINE)  # a lesson's sections: side-by-side reading pairs them in order
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ACTIVITY_TYPES = ("reflection", "selfcheck")
 
@@ -84,6 +85,14 @@ class CourseSpec:
     lessons: dict  # slug -> {locale: LessonSpec}
     surveys: list = field(default_factory=list)  # [SurveySpec]
     guides: dict = field(default_factory=dict)  # locale -> GuideSpec
+    # {locale: {lesson slug: why}}: lessons knowingly missing in one of the course's languages (the documented
+    # fallback; readers of that language are shown another language meanwhile).
+    untranslated: dict = field(default_factory=dict)
+
+    @property
+    def languages(self):
+        """The languages the course is offered in: those its title is given in."""
+        return [code for code in LANGUAGES if code in self.title]
 
 
 
@@ -217,9 +226,60 @@ class _Reader(SurveyReading):
         course = CourseSpec(slug=folder.name, position=position, modules=modules, lessons={},
                             title=self.translated(path, data, "title"),
                             summary=self.translated(path, data, "summary", required=False))
+        course.untranslated = self.untranslated(path, data, course, listed)
         self.read_lessons(folder, course, listed, path)
+        self.check_parity(course, listed, path, data)
         self.read_surveys(folder, course)
         return course
+
+    def untranslated(self, path, data, course, listed):
+        """The documented fallbacks: untranslated: {locale: {lesson slug: why}}."""
+        raw = data.get("untranslated")
+        if raw is None:
+            return {}
+        line = self.line_of(data, "untranslated")
+        if not isinstance(raw, dict):
+            self.problem(path, line, '"untranslated" must map a language to its missing lessons, each with why, '
+                                     'e.g. fr: {lesson-slug: "Being translated; shown in English until May"}')
+            return {}
+        result = {}
+        for code, lessons in raw.items():
+            where = self.line_of(raw, code) or line
+            if code not in course.languages:
+                self.problem(path, where, f'"untranslated" names "{code}", which is not one of the course\'s '
+                                          f'languages ({", ".join(course.languages)}, from its title)')
+                continue
+            if not isinstance(lessons, dict):
+                self.problem(path, where, f'"untranslated: {code}" must map each lesson slug to why it is missing')
+                continue
+            for lslug, why in lessons.items():
+                at = self.line_of(lessons, lslug) or where
+                if lslug not in listed:
+                    self.problem(path, at, f'"untranslated: {code}" names "{lslug}", which is not a lesson of '
+                                           'this course')
+                elif not isinstance(why, str) or not why.strip():
+                    self.problem(path, at, f'"untranslated: {code}: {lslug}" must say why it is missing')
+                else:
+                    result.setdefault(code, {})[lslug] = why.strip()
+        return result
+
+    def check_parity(self, course, listed, path, data):
+        """Every lesson exists in every language of the course, unless listed under "untranslated"; and a
+        lesson listed there really is missing (the list must not go stale)."""
+        for lslug in course.lessons:
+            mslug, line = listed[lslug]
+            for code in course.languages:
+                documented = lslug in course.untranslated.get(code, {})
+                exists = (path.parent / code / mslug / f"{lslug}.md").is_file()  # broken files are reported already
+                if not exists and not documented:
+                    self.problem(path, line, f'lesson "{lslug}" has no {code} version: write '
+                                             f'{code}/{mslug}/{lslug}.md, or list it in course.yml under '
+                                             f'"untranslated: {code}:" with why (readers are shown another '
+                                             'language meanwhile)')
+                elif exists and documented:
+                    at = self.line_of(data.get("untranslated", {}).get(code, {}), lslug)
+                    self.problem(path, at, f'lesson "{lslug}" is listed as untranslated in {code}, but '
+                                           f'{code}/{mslug}/{lslug}.md exists: remove it from "untranslated"')
 
     def read_lessons(self, folder, course, listed, course_path):
         for locale_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != SURVEYS):
@@ -360,9 +420,17 @@ class _Reader(SurveyReading):
         return ActivitySpec(slug, kind, prompt=text.strip(), choices=parsed, correct=correct[0])
 
     def compare_translations(self, versions):
-        """Every translation of a lesson has the same activities, so answers mean the same."""
+        """Every translation of a lesson has the same activities, so answers mean the same, and the same number
+        of ## headings, so side-by-side reading pairs each section with its translation."""
         locales = sorted(versions, key=list(LANGUAGES).index)
         reference = versions[locales[0]]
+        for locale in locales[1:]:
+            mine, theirs = len(SECTION.findall(versions[locale].body)), len(SECTION.findall(reference.body))
+            if mine != theirs:
+                self.problem(versions[locale].path, None,
+                             f"it has {mine} sections (## headings), the {reference.locale} version "
+                             f"({reference.path.name}) {theirs}: keep the same ## headings in the same order in "
+                             "every translation, so that side-by-side reading lines them up")
         shape = lambda spec: [(a.slug, a.kind, len(a.choices), a.correct) for a in spec.activities]  # noqa: E731
         for locale in locales[1:]:
             mine, theirs = shape(versions[locale]), shape(reference)

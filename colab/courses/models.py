@@ -3,7 +3,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..i18n import pick
+from ..i18n import LANGUAGES, pick
 from ..markup import EMPTY_HTML, HTMLInJSON, HTMLText
 from ..models_base import UTCDateTime, utcnow
 
@@ -72,6 +72,15 @@ class Lesson(db.Model):
         """The LessonText best for this reader (their language, else the first that exists)."""
         by_locale = {text.locale: text for text in self.texts}
         return pick(by_locale, locale)[1]
+
+    def text_exactly_in(self, locale):
+        """The LessonText in exactly this language, or None."""
+        return next((text for text in self.texts if text.locale == locale), None)
+
+    @property
+    def locales(self):
+        """The languages this lesson is written in, in the platform's order."""
+        return [code for code in LANGUAGES if self.text_exactly_in(code)]
 
 
 class LessonText(db.Model):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import ONE_LANGUAGE
 from ..markup import render
 from ..models_base import utcnow
 from .models import Course, Enrolment, Lesson, LessonProgress, Module, Response
@@ -246,6 +247,31 @@ def locked_modules(user, course):
 def lesson_opens_at(user, lesson):
     """When the lesson opens for user (UTC), or None when they may open it now."""
     return locked_modules(user, lesson.course).get(lesson.module_id)
+
+
+# Other features may suggest a second language without courses knowing them (a cohort's default pair): each
+# provider is provider(enrolment) -> (locale, locale) or None.
+READING_PAIR_PROVIDERS = []
+
+
+def second_language(user, enrolment, reading):
+    """The language to show beside a lesson read in `reading`, or None: the person's own choice, else the other
+    half of their cohort's default pair when `reading` is one half."""
+    chosen = user.second_language
+    if chosen:
+        return None if chosen in (ONE_LANGUAGE, reading) else chosen
+    for provider in READING_PAIR_PROVIDERS if enrolment else ():
+        pair = provider(enrolment)
+        if pair and reading in pair:
+            return pair[1] if pair[0] == reading else pair[0]
+    return None
+
+
+def choose_second_language(user, choice):
+    """Remember the language the person reads lessons beside (a locale or ONE_LANGUAGE; None: as their cohort
+    suggests)."""
+    user.second_language = choice or None
+    db.session.flush()
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Catalogue, course overview, lessons, activities and completion."""
 from dataclasses import dataclass
 from datetime import datetime, time
+from itertools import zip_longest
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time, get_locale, to_user_timezone
@@ -10,9 +11,10 @@ from flask_login import current_user
 from .. import policy
 from ..extensions import db
 from ..i18n import language_name
+from ..markup import EMPTY_HTML, sections
 from ..urls import or_404
 from . import service
-from .forms import ReflectionForm, SelfCheckForm
+from .forms import ReflectionForm, SecondLanguageForm, SelfCheckForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -112,7 +114,38 @@ def lesson(course_slug, lesson_slug):
     return _render_lesson(course, lesson, enrolment)
 
 
-def _render_lesson(course, lesson, enrolment, forms=None, status=200):
+@dataclass
+class SideBySide:
+    """A lesson's version in a second language, shown beside the reader's: its body cut at each heading and paired
+    with the reader's pieces in order, and its activities' texts."""
+
+    text: object  # the LessonText
+    sections: list  # [(reader's piece, second language's piece)], before the first heading, then heading by heading
+    activities: dict  # {activity id: that activity's texts in the second language}
+
+
+def _side_by_side(lesson, text, activities, enrolment):
+    """(SideBySide or None, the name of a chosen second language this lesson is not written in, or None)."""
+    code = service.second_language(current_user, enrolment, text.locale)
+    second = lesson.text_exactly_in(code) if code else None
+    if second is None:
+        return None, (language_name(code, _locale()) if code else None)
+    pairs = [pair for pair in zip_longest(sections(text.body_html), sections(second.body_html), fillvalue=EMPTY_HTML)
+             if any(piece.strip() for piece in pair)]
+    return SideBySide(second, pairs, {a.id: a.texts[code] for a in activities if code in a.texts}), None
+
+
+def _second_language_form(lesson, text, formdata=None):
+    languages = [code for code in lesson.locales if code != text.locale]
+    if not languages:
+        return None
+    form = SecondLanguageForm(languages, formdata=formdata, prefix="reading")
+    if formdata is None:
+        form.second_language.data = current_user.second_language
+    return form
+
+
+def _render_lesson(course, lesson, enrolment, forms=None, status=200, reading_form=None):
     locale = _locale()
     text = lesson.text_in(locale)
     outline = service.outline(course, current_user)
@@ -128,9 +161,12 @@ def _render_lesson(course, lesson, enrolment, forms=None, status=200):
         if panel.hint and panel.activity_id in reflections:
             forms[panel.activity_id].text.description = panel.hint
     fallback = language_name(text.locale, locale) if text.locale != locale else None
+    side_by_side, second_missing = _side_by_side(lesson, text, activities, enrolment)
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, text=text, outline=outline, enrolment=enrolment,
         activities=activities, responses=responses, forms=forms, fallback_language=fallback,
+        side_by_side=side_by_side, second_missing=second_missing,
+        reading_form=reading_form or _second_language_form(lesson, text),
         completed=lesson.id in outline.completed_ids, links=service.lesson_links(current_user, lesson, locale),
         panels=panels, openings=_openings(outline),
         previous=outline.previous_before(lesson), next=outline.next_after(lesson)), status
@@ -171,6 +207,23 @@ def answer(course_slug, lesson_slug, activity_slug):
         return _render_lesson(course, lesson, enrolment, forms={activity.id: form}, status=400)
     return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug,
                             _anchor=f"activity-{activity.slug}"))
+
+
+@bp.post("/<course_slug>/<lesson_slug>/second-language")
+def second_language(course_slug, lesson_slug):
+    """Show this lesson, and every lesson after it, beside a second language (or in one language only)."""
+    course, lesson, locked = _lesson_to_open(course_slug, lesson_slug)
+    if locked:
+        return locked
+    form = _second_language_form(lesson, lesson.text_in(_locale()), formdata=request.form)
+    if form is None:
+        flash(_("This lesson is written in one language only."), "error")
+    if form is None or not form.validate_on_submit():
+        enrolment = service.enrolment_for(current_user, course)
+        return _render_lesson(course, lesson, enrolment, reading_form=form, status=400)
+    service.choose_second_language(current_user, form.second_language.data)
+    db.session.commit()
+    return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug))
 
 
 @bp.post("/<course_slug>/<lesson_slug>/complete")

@@ -21,6 +21,8 @@ try:  # tests/ is a plain directory (pytest imports its conftest as "conftest") 
 except ModuleNotFoundError:
     from conftest import PASSWORD, SAMPLE_CONTENT, make_test_app, skip_or_fail
 
+REAL_CONTENT = Path(__file__).resolve().parents[2] / "content"
+REAL_COURSES = ("power-patriarchy-feminism", "respectful-dialogues")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -70,6 +72,8 @@ def live_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
     content = root / "content"  # a copy: the course team's journey publishes into it
     shutil.copytree(SAMPLE_CONTENT, content)
+    for course in REAL_COURSES:  # beside the sample course: the journeys through the real ones, in French
+        shutil.copytree(REAL_CONTENT / course, content / course)
     # No SERVER_NAME: the browser reaches the app as 127.0.0.1:<port>.
     app = make_test_app("sqlite:///" + str(root / "colab.sqlite"), root / "instance", SERVER_NAME=None,
                         CONTENT_DIR=str(content), PUBLISH_RATE_LIMIT="1000 per minute")
