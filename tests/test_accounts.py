@@ -251,7 +251,8 @@ def test_sign_up_link_for_an_address_that_has_an_account_by_now_creates_nothing(
 @pytest.mark.parametrize("name", [
     "Tendai (demo facilitator)", "Focal point Asia", "FocalPoint", "Site Admin", "admin", "Administrator Ana",
     "Moderator Sam", "The Secretariat", "Facilitadora Luz", "facilitador Juan", "Punto focal Andes",
-    "Administradora", "Moderadora María", "ＡＤＭＩＮ", "Ádmin",
+    "Administradora", "Moderadora María", "ＡＤＭＩＮ", "Ádmin", "Animatrice Awa", "Modératrice", "Point focal Afrique",
+    "Facilitatrice", "facilitateur Jean", "Animateurs",
 ])
 def test_display_names_that_look_like_staff_are_refused(app, client, auth, name):
     auth.as_new_user()
@@ -260,7 +261,7 @@ def test_display_names_that_look_like_staff_are_refused(app, client, auth, name)
     assert rows(app, User, display_name=name) == 0
 
 
-@pytest.mark.parametrize("name", ["Badminton Fan", "Sam Moderate", "Focal Lens"])
+@pytest.mark.parametrize("name", ["Badminton Fan", "Sam Moderate", "Focal Lens", "Animation Lover", "Pointe Focale"])
 def test_ordinary_names_that_contain_a_staff_word_by_chance_are_accepted(app, client, auth, name):
     auth.as_new_user()
     assert location(client.post("/account", data=profile_data(display_name=name))) == "/account"

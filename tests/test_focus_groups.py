@@ -328,6 +328,18 @@ def test_its_recorder_and_admins_delete_a_session_after_a_confirmation(app, clie
 
 # --- the facilitator guide -----------------------------------------------------------------------------------
 
+def test_the_course_choice_links_a_guide_only_for_courses_that_have_one(app, client, auth, world):
+    with app.app_context():
+        db.session.add(Course(slug="no-guide", title={"en": "A course without a guide"}, summary={}))
+        db.session.commit()
+    sign_in(auth, world, "Chidi")
+    page = client.get("/focus-groups/new").get_data(as_text=True)
+    assert 'href="/focus-groups/new?course=no-guide"' in page and 'href="/focus-groups/new?course=listening-basics"' \
+        in page
+    assert "/focus-groups/guide/listening-basics" in page
+    assert "/focus-groups/guide/no-guide" not in page  # it would lead to the "no guide" page
+
+
 def make_guide(app, course_id, locale, title, body):
     """A CourseGuide row, made directly (in place of one the sample content may have loaded)."""
     with app.app_context():

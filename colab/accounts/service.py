@@ -65,8 +65,9 @@ def _hash_token(token):
 
 # Names that look like a role the site gives (roles are shown by the site itself, as badges), English and Spanish.
 _STAFF_LABELS = re.compile(
-    r"\b(facilitat(?:or|ors|rix)|facilitador(?:a|as|es)?|focal ?points?|puntos? focal(?:es)?|admin\w*"
-    r"|moderat(?:or|ors)|moderador(?:a|as|es)?|secretaria(?:t|do|s)?|staff|co ?lab|menengage)\b")
+    r"\b(facilitat(?:or|ors|rix|eurs?|rices?)|facilitador(?:a|as|es)?|focal ?points?|puntos? focal(?:es)?"
+    r"|points? foca(?:l|ux)|admin\w*|moderat(?:or|ors|eurs?|rices?)|moderador(?:a|as|es)?|animat(?:eurs?|rices?)"
+    r"|secretaria(?:t|do|s)?|staff|co ?lab|menengage)\b")
 
 
 def find_by_name_key(name):

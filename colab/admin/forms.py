@@ -1,5 +1,6 @@
 """Forms of the secretariat's console: the people filter (GET) and the actions on a person (POST)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -21,7 +22,7 @@ class PeopleFilterForm(FlaskForm):
         SelectChoice("", _l("Any role")), SelectChoice("learner", _l("Learner")),
         SelectChoice("facilitator", _l("Facilitator")),
         SelectChoice("focal_point", _l("Focal point")), SelectChoice("course_team", _l("Course team")),
-        SelectChoice("admin", _l("Admin"))])
+        SelectChoice("admin", lazy_pgettext("role", "Admin"))])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
         SelectChoice("", _l("Any status")), SelectChoice("active", _l("Active")),
         SelectChoice("suspended", _l("Suspended"))])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import Response, url_for
-from flask_babel import get_locale, get_timezone, ngettext
+from flask_babel import get_locale, get_timezone, ngettext, pgettext
 from flask_babel import gettext as _
 
 from ..spreadsheets import guard
@@ -107,7 +107,8 @@ def learners_table(rows, total_lessons, sort, direction, show):
 
 
 FUNNEL_LABELS = {"invited": lambda: _("Invited"), "accepted": lambda: _("Accepted"),
-                 "started": lambda: _("Started"), "completed": lambda: _("Completed"),
+                 "started": lambda: pgettext("number of people", "Started"),
+                 "completed": lambda: pgettext("number of people", "Completed"),
                  "active": lambda: _("Active in the last 7 days")}
 
 
@@ -134,9 +135,9 @@ def _figure_cells(figures):
 
 
 def _figure_columns():
-    return [Column(_("Learners"), number=True), Column(_("Started"), number=True),
-            Column(_("Completed"), number=True), Column(_("Active in the last 7 days"), number=True),
-            Column(_("Completion %"), number=True)]
+    return [Column(_("Learners"), number=True), Column(pgettext("number of people", "Started"), number=True),
+            Column(pgettext("number of people", "Completed"), number=True),
+            Column(_("Active in the last 7 days"), number=True), Column(_("Completion %"), number=True)]
 
 
 def cohorts_table(lines, totals):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..surveys.service import guide_for
+from ..surveys.service import courses_with_a_guide, guide_for
 from ..urls import int_arg, or_404, page_arg
 from . import service
 from .forms import FilterForm, FocusGroupForm
@@ -148,7 +148,8 @@ def new():
     if not slug and len(courses) == 1:
         slug = courses[0].slug
     if not slug:
-        return render_template("focus_groups/choose_course.html", courses=courses)
+        return render_template("focus_groups/choose_course.html", courses=courses,
+                               with_guide=courses_with_a_guide(courses))
     course = or_404(service.find_course(slug))
     form, outline = _session_form(course)
     if _checked(form, course):

@@ -1,7 +1,7 @@
 """The report's tables as cells of text (colab/dashboards/tables.py), made once for the page and its CSV: a hidden
 figure says "fewer than 5" in both, so the CSV holds exactly what the page shows."""
 from flask import url_for
-from flask_babel import format_decimal, get_timezone
+from flask_babel import format_decimal, get_timezone, pgettext
 from flask_babel import gettext as _
 
 from ..dashboards.tables import Cell, Column, Table, locale, number
@@ -54,8 +54,8 @@ def _unsafe_column():
 
 
 def _progress_columns():
-    return [Column(_("Learners who started"), number=True), Column(_("Completed"), number=True),
-            Column(_("Completion %"), number=True)]
+    return [Column(_("Learners who started"), number=True),
+            Column(pgettext("number of people", "Completed"), number=True), Column(_("Completion %"), number=True)]
 
 
 # --- the list of courses ---------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def figures_table(report, minimum):
     figures = report.figures
     usefulness = figures.usefulness
     rows = [[Cell(_("Learners who started")), figure(figures.progress.started, minimum)],
-            [Cell(_("Completed")), figure(figures.progress.completed, minimum)],
+            [Cell(pgettext("number of people", "Completed")), figure(figures.progress.completed, minimum)],
             [Cell(_("Completion %")), percent(figures.progress.percent, minimum)],
             [Cell(_("Answers to “Was this lesson useful?”")), figure(usefulness.answers, minimum)],
             [Cell(_("Mean usefulness (1 to 5)")), decimal(usefulness.mean, minimum)],

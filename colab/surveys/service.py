@@ -30,6 +30,12 @@ def guide_for(course, locale):
     return pick(guides, locale)[1]
 
 
+def courses_with_a_guide(courses):
+    """The ids of those courses that have a facilitator guide in some language."""
+    ids = [course.id for course in courses]
+    return set(db.session.scalars(db.select(CourseGuide.course_id).where(CourseGuide.course_id.in_(ids)).distinct()))
+
+
 def course_surveys(course):
     """The course's live surveys: the pre survey, the module surveys in module order, the post survey (read once
     per request: a lesson's panels ask twice)."""
