@@ -120,6 +120,7 @@ def _register_blueprints(app):
     from .notifications import email as notification_email
     from .notifications import email_views
     from .notifications.views import bp as notifications_bp
+    from .offline import views as offline_views
     from .publishing import views as publishing_views
     from .reports import views as report_views
     from .resources import panels as resource_panels
@@ -132,7 +133,7 @@ def _register_blueprints(app):
                       harassment_views.bp, notifications_bp, certificates_bp, cohort_views.bp, invitation_views.bp,
                       reflection_views.bp, dashboard_views.bp, manage_views.bp, feedback_views.bp, survey_views.bp,
                       focus_group_views.bp, report_views.bp, publishing_views.bp, event_views.bp, resource_views.bp,
-                      directory_views.bp, search_views.bp, email_views.bp):
+                      directory_views.bp, search_views.bp, email_views.bp, offline_views.bp):
         app.register_blueprint(blueprint)
     if communities.discussion_links not in courses.LESSON_LINK_PROVIDERS:
         courses.LESSON_LINK_PROVIDERS.append(communities.discussion_links)

@@ -1,6 +1,7 @@
 """Dates and times as a global readership reads them: never "11/29/26" (which most of the alliance reads as another
 day), always the month in words ("Nov 29, 2026", "29 nov. 2026"), a time without seconds and with the reader's
 time zone, in the reader's language (Flask-Babel picks both)."""
+from datetime import timezone
 from functools import lru_cache
 
 from babel import Locale
@@ -28,9 +29,12 @@ def _moment_pattern(locale, date_style):
 
 def datetime_filter(value, style="medium"):
     """|datetime: the date as |date shows it, then the time (hours and minutes) and the time zone's name; a CLDR
-    pattern ("d MMM y, HH:mm") is used as given."""
+    pattern ("d MMM y, HH:mm") is used as given; "iso" is for machines (<time datetime>): to the second, in UTC,
+    "2026-11-29T14:05:09Z" (HTML refuses more than 3 digits of a second)."""
     if value is None:
         return ""
+    if style == "iso":
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if style not in STYLES:
         return format_datetime(value, style)
     zone = to_user_timezone(value).tzname() or ""

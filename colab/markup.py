@@ -88,6 +88,23 @@ def sections(html):
     return [SafeHTML(html[start:end]) for start, end in zip(cuts, cuts[1:], strict=False)]
 
 
+_PHRASING_TAGS = {"a", "abbr", "b", "br", "code", "del", "em", "i", "strong", "sub", "sup"}
+
+
+def inline(html):
+    """A one-paragraph text without its <p>, for an element that holds phrasing content only (a <label>, a
+    <legend>, a <span>); any other text (several blocks, a list, nothing) comes back as it is."""
+    source = _checked(html, "inline()")
+    paragraph = re.fullmatch(r"\s*<p>(.*)</p>\s*", source, re.S)
+    if paragraph is None:
+        return html
+    inside = paragraph.group(1)
+    if any((token.group(2) or "").lower() not in _PHRASING_TAGS for token in _TOKENS.finditer(inside)
+           if token.group(2)):
+        return html  # another block starts inside: "<p>a</p><p>b</p>" is two paragraphs
+    return SafeHTML(inside)
+
+
 def highlight(text, terms):
     """Plain text as HTML: escaped first, then each word that starts with one of terms (case and accents ignored;
     a word of 4+ letters that a term starts with too, for stemmed matches) wrapped in <mark>."""

@@ -890,6 +890,7 @@ RULES = {
     "course.browse": lambda user, target: True,
     "course.enrol": _signed_in,
     "lesson.read": _signed_in,
+    "course.package": _signed_in,  # download the modules open to one as a zip to read offline
     "admin.view": _admin,
     "admin.manage_people": _admin,  # the people list, a person's page
     "admin.audit": _admin,  # the secretariat's audit log

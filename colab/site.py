@@ -1,5 +1,5 @@
 """The home page, the language switcher and the error pages."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -8,9 +8,12 @@ from .courses import service as courses
 from .events import listing as events
 from .extensions import db
 from .i18n import is_language, set_locale_cookie
+from .markup import inline
+from .static_files import YEAR
 from .urls import safe_next
 
 bp = Blueprint("site", __name__)
+bp.add_app_template_filter(inline)  # |inline: a one-paragraph text without its <p>, for a <label> or a <legend>
 
 
 @bp.get("/")
@@ -22,6 +25,16 @@ def home():
     upcoming_events = events.upcoming_for(current_user) if current_user.is_authenticated else []
     return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue(),
                            upcoming_events=upcoming_events)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """What a browser or a crawler asks for on its own: nothing, for a year. Every page names its icon (Co-Lab's, or
+    a neutral one in discreet mode) in <link rel="icon">; an icon here would outlast discreet mode in the cache."""
+    response = Response(status=204)
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    return response
 
 
 @bp.before_app_request

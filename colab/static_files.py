@@ -91,10 +91,15 @@ def icon_data_uri(filename):
     return _data_uri(str(path), path.stat().st_mtime)
 
 
+# Answers the same for everyone, cached long: the session cookie is never written on them.
+COOKIELESS_ENDPOINTS = {"static", "site.favicon"}
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, never written on a static file: Flask-Login peeks at the session after every
-    request, and Flask would then add "Vary: Cookie", which makes shared caches keep one stylesheet per visitor."""
+    """Flask's signed-cookie session, never written on a static file (nor /favicon.ico): Flask-Login peeks at the
+    session after every request, and Flask would then add "Vary: Cookie", which makes shared caches keep one
+    stylesheet per visitor (and a refreshed session would send Set-Cookie)."""
 
     def save_session(self, app, session, response):
-        if request.endpoint != "static":
+        if request.endpoint not in COOKIELESS_ENDPOINTS:
             super().save_session(app, session, response)

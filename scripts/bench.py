@@ -2,15 +2,20 @@
 
 Runs the app in-process on a throwaway SQLite database with the real content/, signed in as a
 learner, and prints a Markdown table; then builds a 2,000-learner cohort and times its dashboard
-and CSV, signed in as the demo admin; then builds 100x the demo's searchable data and times search.
-Run with `make bench`; copy the tables to docs/benchmarks.md.
+and CSV, signed in as the demo admin; then builds 100x the demo's searchable data and times search; then
+downloads each real course's offline package in each language.
+Run with `make bench`; copy the tables to docs/benchmarks.md. `scripts/bench.py package` runs the package part
+alone (docs/performance.md, "Offline package").
 """
 import gzip
+import io
 import re
 import statistics
 import sys
 import tempfile
 import time
+import zipfile
+from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from colab import create_app  # noqa: E402
 from colab.accounts.models import User  # noqa: E402
-from colab.accounts.service import ensure_regions  # noqa: E402
+from colab.accounts.service import create_user, ensure_regions  # noqa: E402
 from colab.communities.models import Cohort, Community, Post, PostStatus, Thread  # noqa: E402
 from colab.courses.models import Course, Enrolment, Lesson, LessonProgress, LessonText, Module, Response  # noqa: E402
 from colab.courses.service import outline  # noqa: E402
@@ -45,22 +50,29 @@ SEARCH_SCALE = 100  # times the demo's lessons, dialogues and posts
 SEARCH_RUNS = 10
 SEARCHES = ["/search?q=power", "/search?q=poder", "/search?q=patriarchal+dividend", "/search?q=masc",
             "/search?q=dialogue&kind=post", "/search?q=power&page=5", "/search?q=zyzzyva"]
+PACKAGE_COURSES = ["power-patriarchy-feminism", "respectful-dialogues"]
+PACKAGE_LANGUAGES = ["en", "es", "fr"]
+PACKAGE_RUNS = 5
 PAGES = ["/", "/courses/", COURSE, COURSE + "faces-of-power/", COURSE + "the-patriarchal-dividend/",
          "/communities/", "/communities/dialogues/", "/communities/dialogues/threads/1/", "/notifications/",
          "/account", "/sign-in"]
 
 
-def main():
+def main(parts):
     instance = tempfile.mkdtemp(prefix="colab-bench-")
     app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}, instance_path=instance)
     with app.app_context():
         db.create_all()
         ensure_regions()
         sync_content(ROOT / "content")
-        load_demo()
+        if parts != ["package"]:
+            load_demo()
         db.session.commit()
         queries = []
         event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))
+    if parts == ["package"]:
+        package_bench(app)
+        return
     client = app.test_client()
     client.post("/sign-in", data={"email": "learner@colab.example", "password": DEMO_PASSWORD})
     print("| page | HTML bytes | gzip bytes | SQL queries | median ms | p95 ms |")
@@ -76,6 +88,7 @@ def main():
           f"web fonts: 0; requests to other hosts: {len(re.findall(r'https?://', css.decode()))}")
     dashboard_bench(app, queries)
     search_bench(app, queries)
+    package_bench(app)
 
 
 def measure(client, url, queries, runs):
@@ -244,5 +257,48 @@ def build_search_data():
             "profiles": len(profiles), "organisations": len(organisations)}
 
 
+def package_bench(app):
+    """Each real course's offline package in each language, downloaded by a learner outside any cohort (so every
+    module is in it): its size, the time to build it (first download in the process) and to serve it again (from
+    the cache), and each module's share (the compressed bytes of its lesson files in the zip). Called outside any
+    app context, so each request has its own (its reader's language and facts are not kept in a shared g)."""
+    readers = {}
+    with app.app_context():
+        for locale in PACKAGE_LANGUAGES:
+            email = f"package-bench-{locale}@example.org"
+            create_user(email, f"Package bench {locale}", DEMO_PASSWORD, locale)
+            readers[locale] = email
+        db.session.commit()
+    print("\nOffline package (the zip a learner downloads from the course overview), per course and language:\n")
+    print("| course | language | zip bytes | files | index + stylesheet bytes | build ms | cached ms (median) |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    modules = defaultdict(dict)  # (course, folder) -> {locale: compressed bytes}
+    for locale, email in readers.items():
+        client = app.test_client()
+        client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        for course in PACKAGE_COURSES:
+            url = f"/courses/{course}/package.zip"
+            times = []
+            for _ in range(PACKAGE_RUNS):
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            archive = zipfile.ZipFile(io.BytesIO(response.data))
+            infos = archive.infolist()
+            for info in infos:
+                if "/" in info.filename:
+                    folder = info.filename.split("/")[0]
+                    modules[course, folder][locale] = modules[course, folder].get(locale, 0) + info.compress_size
+            shared = sum(info.compress_size for info in infos if "/" not in info.filename)
+            print(f"| {course} | {locale} | {len(response.data):,} | {len(infos)} | {shared:,} | {times[0]:.0f} | "
+                  f"{statistics.median(times[1:]):.1f} |")
+    print("\nPer module: the compressed bytes of its lesson files in the zip\n")
+    print(f"| course | module | {' | '.join(PACKAGE_LANGUAGES)} |")
+    print(f"| --- | --- | {' | '.join('---:' for _ in PACKAGE_LANGUAGES)} |")
+    for (course, folder), sizes in modules.items():
+        print(f"| {course} | {folder} | {' | '.join(f'{sizes.get(locale, 0):,}' for locale in PACKAGE_LANGUAGES)} |")
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -338,6 +338,26 @@ def test_sign_out_is_post_only(client, auth):
     assert not is_signed_in(client)
 
 
+def test_signing_out_tells_the_browser_to_forget_what_it_kept(client, auth):
+    """On a shared device, the next person finds no cached page or stored data of the one who left."""
+    auth.as_new_user()
+    response = auth.sign_out()
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_forgetting_this_device_keeps_the_sign_in(client, auth):
+    auth.as_new_user()
+    response = client.post("/device/forget")
+    assert location(response) == "/" and response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Everything Co-Lab saved on this device is removed." in client.get("/").get_data(as_text=True)
+    assert is_signed_in(client)
+    assert client.post("/device/forget", csrf=False).status_code == 400  # a form like every other
+
+
+def test_a_signed_out_visitor_can_forget_this_device_too(client):
+    assert client.post("/device/forget").headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
 @pytest.mark.parametrize("app_config", [{"SIGN_IN_RATE_LIMIT": "3 per minute"}], ids=["3-per-minute"])
 def test_sign_in_is_rate_limited_with_a_friendly_page(client):
     attempt = {"email": "someone@example.org", "password": "guessing again"}
@@ -535,7 +555,7 @@ def test_email_change_needs_the_current_password(app, client, auth, password, me
     _, address = auth.as_new_user()
     response = change_email(client, "new@example.org", password)
     assert response.status_code == 400
-    assert field_error(text(response), "password") == message
+    assert field_error(text(response), "email-password") == message  # the password form's field is "password"
     assert stored_user(app, address) is not None
     assert mails(app) == []
 

@@ -447,7 +447,7 @@ def test_staff_badges_come_from_the_roles_the_site_records(world):
         assert "Facilitator Fake <span" not in page
     assert expected[0] in world.text("fola", f"{BASE}/audit")
     queue = world.text("fola", f"{BASE}/moderation")
-    assert "Facilitator Fake</strong>" in queue and "Facilitator Fake <span" not in queue
+    assert "Post by Facilitator Fake in" in queue and "Facilitator Fake <span" not in queue
 
 
 # --- statuses are enums the database enforces ----------------------------------------------------------------

@@ -14,6 +14,14 @@ ROUTES = [
     ("GET", COURSE + "why-listen/", 302, 200, 200),
     ("POST", COURSE + "enrol", 302, 302, 302),
     ("POST", COURSE + "why-listen/complete", 302, 302, 302),
+    ("POST", COURSE + "why-listen/second-language", 302, 400, 400),  # sent empty: the lesson, with the error
+    ("GET", COURSE + "package.zip", 302, 200, 200),
+    # reading offline: the service worker and its offline page, the same for everyone; forgetting this device
+    ("GET", "/sw.js", 200, 200, 200),
+    ("GET", "/offline", 200, 200, 200),
+    ("GET", "/offline/token", 302, 200, 200),
+    ("GET", "/favicon.ico", 204, 204, 204),
+    ("POST", "/device/forget", 302, 302, 302),
     # certificates: nobody here completed the course, so their own certificate is a 404
     ("GET", "/courses/listening-basics/certificate", 302, 404, 404),
     ("POST", "/courses/listening-basics/certificate/name", 302, 404, 404),
@@ -56,7 +64,8 @@ ROUTES = [
                                                "/sign-up/confirm/not-a-token") for method in ("GET", "POST")],
 ]
 
-BLUEPRINTS = {"site", "accounts", "courses", "admin", "certificates"}  # the others: tests/test_policy_communities.py
+# The others: tests/test_policy_communities.py
+BLUEPRINTS = {"site", "accounts", "courses", "admin", "certificates", "offline"}
 
 
 @pytest.mark.parametrize("role", ["anonymous", "learner", "admin"])
@@ -86,7 +95,7 @@ class Person:
         self.is_authenticated = user_id is not None
 
 
-TARGETLESS = ["course.browse", "course.enrol", "lesson.read", "admin.view", "community.list",
+TARGETLESS = ["course.browse", "course.enrol", "lesson.read", "course.package", "admin.view", "community.list",
               "notification.list", "harassment.create", "certificate.open", "certificate.manage"]
 
 

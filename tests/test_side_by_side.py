@@ -55,8 +55,8 @@ def test_the_second_language_sits_beside_each_section_aligned_by_heading(client,
     # activities: the prompt and each choice in both languages, in one form
     assert "¿Cuál es el propósito principal de escuchar en un diálogo?" in page
     assert "What is the main purpose of listening in a dialogue?" in page
-    assert re.search(r'Comprender a la otra persona\.</p><span class="second" lang="en"><p>To understand the other '
-                     r"person\.", page)
+    assert re.search(r'Comprender a la otra persona\.<span class="second" lang="en">To understand the other '
+                     r"person\.</span></label>", page)
     assert page.count('name="a-listening-purpose-choice"') == 3  # one set of radio buttons, not two
 
 

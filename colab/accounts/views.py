@@ -173,7 +173,25 @@ def sign_out():
         db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("site.home"))
+    return _forgetting_this_device(redirect(url_for("site.home")))
+
+
+# What a shared device keeps of Co-Lab once the person leaves: nothing the browser cached or stored for the site (the
+# session cookie is reset by signing out). Browsers honour it over HTTPS and on localhost.
+FORGET_THIS_DEVICE = '"cache", "storage"'
+
+
+def _forgetting_this_device(response):
+    response.headers["Clear-Site-Data"] = FORGET_THIS_DEVICE
+    return response
+
+
+@bp.post("/device/forget")
+def forget_device():
+    """Remove everything Co-Lab's pages left in this browser (cached pages, saved lessons, stored data), signed in
+    or not; the sign-in stays."""
+    flash(_("Everything Co-Lab saved on this device is removed."), "success")
+    return _forgetting_this_device(redirect(url_for("site.home")))
 
 
 # --- password reset -------------------------------------------------------------------------------

@@ -143,8 +143,8 @@ def reading_pair(enrolment):
     courses.service.READING_PAIR_PROVIDERS."""
     if enrolment.cohort_id is None:
         return None
-    pair = db.session.scalar(db.select(Cohort.reading_pair).filter_by(id=enrolment.cohort_id))
-    return tuple(pair.split()) if pair else None
+    cohort = db.session.get(Cohort, enrolment.cohort_id)  # already in the session: the lesson's pacing read it
+    return tuple(cohort.reading_pair.split()) if cohort and cohort.reading_pair else None
 
 
 def _ordered(languages):

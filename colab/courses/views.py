@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import zip_longest
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,8 +12,10 @@ from .. import policy
 from ..extensions import db
 from ..i18n import language_name
 from ..markup import EMPTY_HTML, sections
+from ..offline import service as offline
+from ..offline.views import mark_readable_offline
 from ..urls import or_404
-from . import service
+from . import package, service
 from .forms import ReflectionForm, SecondLanguageForm, SelfCheckForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -87,9 +89,32 @@ def overview(course_slug):
     user = current_user if current_user.is_authenticated else None
     enrolment = service.enrolment_for(user, course) if user else None
     outline = service.outline(course, user)
-    return render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment,
-                           openings=_openings(outline), resume=outline.resume(enrolment) if enrolment else None,
-                           panels=service.course_panels(user, course, outline, enrolment) if enrolment else [])
+    openings = _openings(outline)
+    offline = _package(course, outline, openings) if policy.can("course.package") else None
+    page = render_template("courses/overview.html", course=course, outline=outline, enrolment=enrolment,
+                           openings=openings, resume=outline.resume(enrolment) if enrolment else None,
+                           panels=service.course_panels(user, course, outline, enrolment) if enrolment else [],
+                           offline=offline)
+    return mark_readable_offline(make_response(page), course.title_in(_locale()))
+
+
+def _package(course, outline, openings):
+    """The course's offline package for the current reader (built once, then cached); discreet mode names its
+    files without the course's words."""
+    return package.course_package(course, outline, openings, neutral=current_user.discreet)
+
+
+@bp.get("/<course_slug>/package.zip")
+def package_zip(course_slug):
+    """The modules open to the reader as a zip of plain HTML pages in their language, to read with no server."""
+    policy.require("course.package")
+    course = _course_or_404(course_slug)
+    outline = service.outline(course, current_user)
+    made = _package(course, outline, _openings(outline))
+    response = current_app.response_class(made.data, mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=made.file_name)
+    response.headers["Cache-Control"] = "private, no-store"  # a shared device keeps no copy unless it is saved
+    return response
 
 
 @bp.post("/<course_slug>/enrol")
@@ -111,7 +136,8 @@ def lesson(course_slug, lesson_slug):
         return locked
     enrolment = service.record_visit(current_user, lesson)
     db.session.commit()
-    return _render_lesson(course, lesson, enrolment)
+    page, status = _render_lesson(course, lesson, enrolment)
+    return mark_readable_offline(make_response(page, status), lesson.text_in(_locale()).title)
 
 
 @dataclass
@@ -193,15 +219,14 @@ def answer(course_slug, lesson_slug, activity_slug):
         return locked
     activity = or_404(service.find_activity(lesson, activity_slug))
     form = _activity_form(activity)
-    if activity.kind == "reflection":
-        if form.validate_on_submit():
+    # first_time is False for a change sent again from a device's offline queue: it is done already
+    if offline.first_time(current_user) and form.validate_on_submit():
+        if activity.kind == "reflection":
             service.save_reflection(current_user, activity, form.text.data)
-            db.session.commit()
             flash(_("Your reflection is saved."), "success")
-    else:
-        if form.validate_on_submit():
+        else:
             service.answer_selfcheck(current_user, activity, form.choice.data)
-            db.session.commit()
+        db.session.commit()
     if form.errors:
         enrolment = service.record_visit(current_user, lesson)
         return _render_lesson(course, lesson, enrolment, forms={activity.id: form}, status=400)
@@ -232,6 +257,8 @@ def complete(course_slug, lesson_slug):
     if locked:
         return locked
     undo = request.form.get("undo") == "1"
+    if not offline.first_time(current_user):  # sent again from a device's offline queue: done already
+        return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=lesson.slug))
     outline = service.set_completed(current_user, lesson, completed=not undo)
     db.session.commit()
     if undo:
@@ -245,4 +272,5 @@ def complete(course_slug, lesson_slug):
     if following is None:  # every lesson left has not opened yet
         flash(_done_so_far(outline.opens_at(outline.first_unfinished())), "success")
         return redirect(url_for("courses.overview", course_slug=course.slug))
+    flash(_("Lesson marked as done: %(title)s", title=lesson.text_in(_locale()).title), "success")
     return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=following.slug))

@@ -26,3 +26,16 @@
     lastEscape = now;
   });
 })();
+
+// Reading offline (colab/offline/sw.js): signed-in readers get the service worker at once, except in discreet mode,
+// where nothing is stored on the device until the reader saves something. The rest (saving, sending what was done
+// offline, the list of saved pages) is in offline.js, fetched only where it is needed: a page the worker controls
+// or one with something to save or list, so a first visit stays light.
+(function () {
+  if (!("serviceWorker" in navigator) || !window.caches || !window.fetch) return;
+  var root = document.documentElement, script = root.getAttribute("data-offline-script");
+  if (root.getAttribute("data-offline") === "auto") navigator.serviceWorker.register("/sw.js");
+  if (script && (navigator.serviceWorker.controller || document.querySelector("[data-save-offline]"))) {
+    document.head.appendChild(document.createElement("script")).src = script;
+  }
+})();

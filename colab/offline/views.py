@@ -1,0 +1,65 @@
+"""The service worker at /sw.js (its scope is the whole site) and the page it shows offline.
+
+What the worker may keep is a short list (colab/offline/sw.js): course overviews and lessons, the stylesheet and the
+script, and /offline. Lesson pages say in X-Colab-Offline whether the worker may keep them on its own ("keep": the
+lessons a learner opens) or only when the learner saves them ("save": discreet mode, where nothing is kept unasked)."""
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, render_template
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .. import policy
+from ..static_files import static_url
+
+bp = Blueprint("offline", __name__)
+WORKER = Path(__file__).with_name("sw.js")
+SHELL = ("style.css", "colab.js", "offline.js")  # what every saved page needs, cached when the worker installs
+KEEP, SAVE = "keep", "save"
+
+
+@lru_cache(maxsize=8)
+def _worker(source, shell_urls):
+    """The worker's script with its version (a hash of itself and of the files it caches) and their URLs."""
+    version = hashlib.sha256(f"{source}\n{shell_urls}".encode()).hexdigest()[:12]
+    return source.replace("__VERSION__", version).replace("__SHELL__", shell_urls)
+
+
+@bp.get("/sw.js")
+def worker():
+    """Revalidated on each visit (browsers do so at least daily anyway), so a new version installs promptly."""
+    script = _worker(WORKER.read_text(encoding="utf-8"), json.dumps([static_url(name) for name in SHELL]))
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def page():
+    """Shown by the worker in place of a page that needs the network: the lessons saved on this device are listed by
+    the script, which reads them from the browser's caches."""
+    response = Response(render_template("offline/offline.html"))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def mark_readable_offline(response, title):
+    """Let the worker keep a course page: on its own, or only when saved in discreet mode; title names it in the
+    list of saved pages (percent-encoded: headers are Latin-1)."""
+    response.headers["X-Colab-Offline"] = SAVE if current_user.is_authenticated and current_user.discreet else KEEP
+    response.headers["X-Colab-Title"] = quote(title)
+    return response
+
+
+@bp.get("/offline/token")
+def token():
+    """A fresh CSRF token for the device sending what it kept offline (the pages it kept hold old ones). Other sites
+    cannot read it: the browser does not let them."""
+    policy.require("lesson.read")
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response

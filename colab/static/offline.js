@@ -1,0 +1,145 @@
+// Reading offline, the part a page needs only once the service worker is there or something can be saved (colab.js
+// loads it; the offline page includes it): "Save for offline reading" buttons keep a module's pages; what was done
+// offline is sent when the connection returns; the offline page lists what is kept and removes all of it.
+(function () {
+  if (!("serviceWorker" in navigator) || !window.caches || !window.fetch) return;
+  var SAVED = "colab-saved";
+  function worker() {
+    return navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; });
+  }
+  function save(button, status) {
+    var urls = button.getAttribute("data-save-offline").split(" ");
+    button.disabled = true;
+    status.textContent = button.getAttribute("data-saving");
+    worker().then(function () { return caches.open(SAVED); }).then(function (cache) {
+      return Promise.all(urls.map(function (url) {
+        return fetch(url, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok || response.redirected) throw new Error(url);
+          return cache.put(url, response);
+        });
+      }));
+    }).then(function () {
+      status.textContent = button.getAttribute("data-saved");
+    }, function () {
+      status.textContent = button.getAttribute("data-failed");
+      button.disabled = false;
+    });
+  }
+  document.querySelectorAll("[data-save-offline]").forEach(function (button) {
+    var box = button.parentNode, status = box.querySelector("[role=status]");
+    box.hidden = false;
+    button.addEventListener("click", function () { save(button, status); });
+  });
+
+  // What was done offline (queued by the worker in IndexedDB): sent when the connection returns, each change with
+  // its id so that Co-Lab applies it once; the lesson page says what waits and what was sent.
+  function changes(mode, work) {
+    return new Promise(function (resolve, reject) {
+      var opening = indexedDB.open("colab-offline", 1);
+      opening.onupgradeneeded = function () { opening.result.createObjectStore("changes", { keyPath: "id" }); };
+      opening.onerror = function () { reject(opening.error); };
+      opening.onsuccess = function () {
+        var done = opening.result.transaction("changes", mode), result = work(done.objectStore("changes"));
+        done.oncomplete = function () { opening.result.close(); resolve(result.result); };
+        done.onerror = function () { reject(done.error); };
+      };
+    });
+  }
+  var notice = document.querySelector("[data-offline-changes]");
+  function show(state, count) {
+    if (!notice || !state) return;
+    notice.hidden = false;
+    notice.textContent = notice.getAttribute("data-" + state).replace("%(num)s", count);
+  }
+  function send(pending) {
+    return fetch("/offline/token", { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("token");
+      return response.json();
+    }).then(function (token) {
+      return pending.reduce(function (previous, change) {
+        return previous.then(function () {
+          var body = new URLSearchParams(change.fields);
+          body.append("csrf_token", token.csrf_token);
+          return fetch(change.url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+                                     headers: { "X-Colab-Change": change.id } });
+        }).then(function (response) {
+          if (response.type === "opaqueredirect" || response.ok || response.status === 400) {
+            return changes("readwrite", function (store) { return store.delete(change.id); });
+          }
+          if (response.status === 404) {  // the lesson changed meanwhile: keep what was written, to copy
+            change.failed = true;
+            return changes("readwrite", function (store) { return store.put(change); });
+          }
+          throw new Error("later");
+        });
+      }, Promise.resolve());
+    });
+  }
+  function showFailed(failed) {
+    if (!notice || !failed.length) return;
+    show("failed", failed.length);
+    failed.forEach(function (change) {
+      change.fields.forEach(function (field) {
+        if (!/-text$/.test(field[0]) || !field[1]) return;
+        var copy = notice.appendChild(document.createElement("textarea"));
+        copy.readOnly = true;
+        copy.value = field[1];
+        copy.setAttribute("aria-label", notice.getAttribute("data-copy"));
+      });
+    });
+  }
+  function sendWaiting() {
+    changes("readonly", function (store) { return store.getAll(); }).then(function (all) {
+      var pending = (all || []).filter(function (change) { return !change.failed; });
+      var failed = (all || []).filter(function (change) { return change.failed; });
+      if (pending.length) show(pending.length === 1 ? "one" : "many", pending.length);
+      if (!pending.length || !navigator.onLine) return showFailed(failed);
+      return send(pending).then(function () {
+        show("sent", 0);
+        return changes("readonly", function (store) { return store.getAll(); });
+      }).then(function (left) {
+        showFailed((left || []).filter(function (change) { return change.failed; }));
+      }, function () {});
+    });
+  }
+  window.addEventListener("online", sendWaiting);
+  sendWaiting();
+
+  var list = document.querySelector("[data-saved-list]");
+  if (list) {
+    Promise.all([SAVED, "colab-recent"].map(function (name) {
+      return caches.open(name).then(function (cache) {
+        return cache.keys().then(function (keys) {
+          return Promise.all(keys.map(function (key) { return cache.match(key); }));
+        });
+      });
+    })).then(function (found) {
+      var seen = {}, items = list.querySelector("ul");
+      [].concat.apply([], found).forEach(function (response) {
+        var title = response && response.headers.get("X-Colab-Title");
+        if (!title || seen[response.url]) return;
+        seen[response.url] = true;
+        var link = document.createElement("a");
+        link.href = response.url;
+        link.textContent = decodeURIComponent(title);
+        items.appendChild(document.createElement("li")).appendChild(link);
+      });
+      list.querySelector("[data-saved-empty]").hidden = items.children.length > 0;
+    });
+  }
+  var forget = document.querySelector("[data-forget-device]");
+  if (forget) {
+    forget.addEventListener("click", function () {
+      caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return caches.delete(name); }));
+      }).then(function () {
+        return navigator.serviceWorker.getRegistrations();
+      }).then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }).then(function () {
+        if (list) list.querySelector("ul").textContent = "";
+        document.querySelector("[data-forget-done]").hidden = false;
+      });
+    });
+  }
+})();
