@@ -133,6 +133,11 @@
       caches.keys().then(function (names) {
         return Promise.all(names.map(function (name) { return caches.delete(name); }));
       }).then(function () {
+        return new Promise(function (resolve) {  // what waits to be sent goes too: the learner asked for everything
+          var removing = indexedDB.deleteDatabase("colab-offline");
+          removing.onsuccess = removing.onerror = removing.onblocked = resolve;
+        });
+      }).then(function () {
         return navigator.serviceWorker.getRegistrations();
       }).then(function (registrations) {
         return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));

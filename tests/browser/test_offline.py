@@ -71,6 +71,8 @@ def test_a_saved_module_reads_offline_and_nothing_else_is_kept(new_context, live
     expect(page.locator("[data-forget-done]")).to_be_visible()
     assert cached_urls(page) == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(found => found.length)") == 0
+    assert page.evaluate("indexedDB.databases().then(found => found.length)") == 0
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):  # nothing left to read offline
         page.goto(f"{COURSE}why-listen/")
 
