@@ -24,9 +24,11 @@ KEEP, SAVE = "keep", "save"
 
 @lru_cache(maxsize=8)
 def _worker(source, shell_urls):
-    """The worker's script with its version (a hash of itself and of the files it caches) and their URLs."""
+    """The worker's script without its comment lines, with its version (a hash of itself and of the files it caches)
+    and their URLs."""
     version = hashlib.sha256(f"{source}\n{shell_urls}".encode()).hexdigest()[:12]
-    return source.replace("__VERSION__", version).replace("__SHELL__", shell_urls)
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))  # comments stay home
+    return code.replace("__VERSION__", version).replace("__SHELL__", shell_urls) + "\n"
 
 
 @bp.get("/sw.js")
