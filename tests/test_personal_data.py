@@ -81,6 +81,9 @@ NOT_EXPORTED = {
         "other people's notifications; what the person did that caused them is exported in its own section",
     ("directory_block", "blocked_id"):
         "another person's decision to block them: telling them would undo what blocking quietly promises",
+    ("offline_change", "user_id"):
+        "random ids a device drew for changes made offline, kept so each applies once; the changes themselves "
+        "(answers, reflections, lessons done) are exported in their own sections",
 }
 
 
