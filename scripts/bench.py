@@ -5,7 +5,7 @@ learner, and prints a Markdown table; then builds a 2,000-learner cohort and tim
 and CSV, signed in as the demo admin; then builds 100x the demo's searchable data and times search; then
 downloads each real course's offline package in each language.
 Run with `make bench`; copy the tables to docs/benchmarks.md. `scripts/bench.py package` runs the package part
-alone (docs/performance.md, "Offline package").
+alone, with the bytes of reading offline in the browser (docs/performance.md, "Offline package").
 """
 import gzip
 import io
@@ -19,6 +19,7 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
+import brotli
 from sqlalchemy import event, insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ def main(parts):
         event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))
     if parts == ["package"]:
         package_bench(app)
+        worker_bench(app)
         return
     client = app.test_client()
     client.post("/sign-in", data={"email": "learner@colab.example", "password": DEMO_PASSWORD})
@@ -89,6 +91,7 @@ def main(parts):
     dashboard_bench(app, queries)
     search_bench(app, queries)
     package_bench(app)
+    worker_bench(app)
 
 
 def measure(client, url, queries, runs):
@@ -298,6 +301,32 @@ def package_bench(app):
     print(f"| --- | --- | {' | '.join('---:' for _ in PACKAGE_LANGUAGES)} |")
     for (course, folder), sizes in modules.items():
         print(f"| {course} | {folder} | {' | '.join(f'{sizes.get(locale, 0):,}' for locale in PACKAGE_LANGUAGES)} |")
+
+
+def worker_bench(app):
+    """Reading offline in the browser: the bytes (brotli, as served) of the service worker and what it installs, and
+    of a lesson's visits with and without it (a lesson is fetched from the network first, even with the worker; the
+    stylesheet and the scripts come from its cache)."""
+    served = {}
+    with app.app_context():
+        create_user("worker-bench@example.org", "Worker bench", DEMO_PASSWORD, "en")
+        db.session.commit()
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "worker-bench@example.org", "password": DEMO_PASSWORD})
+    lesson = f"/courses/{PACKAGE_COURSES[0]}/faces-of-power/"
+    for name, url in (("worker", "/sw.js"), ("offline page", "/offline"), ("lesson HTML", lesson)):
+        served[name] = len(client.get(url, headers={"Accept-Encoding": "br"}).data)
+    for name in ("style.css", "colab.js", "offline.js"):
+        served[name] = len(brotli.compress((ROOT / "colab/static" / name).read_bytes(), quality=11))
+    print("\nReading offline (bytes over the wire, brotli, headers not counted):\n")
+    print("| what | bytes |\n| --- | ---: |")
+    for name, size in served.items():
+        print(f"| {name} | {size:,} |")
+    print(f"| first visit to a lesson, no worker yet (HTML, style.css, colab.js) | "
+          f"{served['lesson HTML'] + served['style.css'] + served['colab.js']:,} |")
+    print(f"| installing the worker, once (worker, offline page, offline.js) | "
+          f"{served['worker'] + served['offline page'] + served['offline.js']:,} |")
+    print(f"| each lesson visit with the worker (HTML only) | {served['lesson HTML']:,} |")
 
 
 if __name__ == "__main__":
