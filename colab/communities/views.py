@@ -15,7 +15,7 @@ from ..events import listing as events
 from ..extensions import db, limiter, minutes_until_reset
 from ..i18n import is_timezone
 from ..moderation import service as moderation
-from ..moderation.forms import ReportPostForm
+from ..moderation.forms import ReportPostForm, SlowModeForm
 from ..urls import int_arg, or_404, page_arg, parse_int, safe_next
 from . import service
 from .forms import AgreementsForm, CohortForm, DialogueForm, PostForm, ThreadForm
@@ -179,17 +179,24 @@ def new_thread(slug):
 
 
 @bp.get("/<slug>/threads/<int:thread_id>/")
-def thread(slug, thread_id, form=None, status=200):
+def thread(slug, thread_id, form=None, status=200, tools=None):
+    """tools: a moderation form sent back with its errors, shown again with status 400 (moderation.views):
+    {"act_form": ..., "act_post": ...} on the page of that post, or {"slow_form": ...}."""
     community, thread = thread_or_404(slug, thread_id)
     per_page = current_app.config["POSTS_PER_PAGE"]
-    if "post" in request.args and form is None:
+    if "post" in request.args and form is None and tools is None:
         post_id = int_arg("post")
         page = service.page_of_post(thread, post_id, per_page, current_user)
         return redirect(url_for(".thread", slug=slug, thread_id=thread_id, page=page, _anchor=f"post-{post_id}"))
-    posts = service.posts_page(thread, page_arg(), per_page, current_user)
+    tools = tools or {}
+    act_post = tools.get("act_post")
+    page = service.page_of_post(thread, act_post.id, per_page, current_user) if act_post else page_arg()
+    posts = service.posts_page(thread, page, per_page, current_user)
     refused = policy.refusal("thread.reply", thread)
+    if tools:
+        status = 400
     if form is None:
-        form = PostForm()
+        form = PostForm(formdata=None) if tools else PostForm()
         quoted = service.find_post(thread, int_arg("quote") or 0)
         if quoted is not None and policy.can("post.quote", quoted):
             name = quoted.author.display_name if quoted.author else _("a former member")
@@ -197,7 +204,9 @@ def thread(slug, thread_id, form=None, status=200):
     return render_template("communities/thread.html", community=community, thread=thread, posts=posts, form=form,
                            moderates=policy.can("thread.moderate", thread), reply_refusal=refused,
                            notice=_refusal_message(refused), roles=service.staff_roles(community),
-                           reply_to=int_arg("quote")), status
+                           reply_to=int_arg("quote"), act_form=tools.get("act_form"), act_post=act_post,
+                           slow_form=tools.get("slow_form") or SlowModeForm(formdata=None,
+                                                                             minutes=thread.slow_mode_minutes)), status
 
 
 @bp.post("/<slug>/threads/<int:thread_id>/reply")

@@ -19,23 +19,26 @@ class ReportPostForm(FlaskForm):
                          validators=[Optional(), Length(max=2000)])
 
 
+# The acts on a post share one reason box (moderation/_acts.html): both forms give it the same label.
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[
+    reason = TextAreaField(_l("Reason (the author will see it)"), validators=[
         DataRequired(_l("Say why: the author and the audit log will see it.")), Length(max=1000)])
 
 
 class OptionalReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
+    reason = TextAreaField(_l("Reason (the author will see it)"), validators=[Optional(), Length(max=1000)])
 
 
 class SlowModeForm(FlaskForm):
     minutes = IntegerField(_l("Minutes between posts per member (0 turns slow mode off)"),
-                           validators=[InputRequired(_l("Enter a number of minutes.")), NumberRange(0, 1440)])
+                           validators=[InputRequired(_l("Enter a number of minutes.")),
+                                       NumberRange(0, 1440, _l("Enter a number of minutes from 0 to 1440."))])
 
 
 class PremoderationForm(FlaskForm):
     posts = IntegerField(_l("Hold each new member's first posts for approval (0 turns it off)"),
-                         validators=[InputRequired(_l("Enter a number of posts.")), NumberRange(0, 20)])
+                         validators=[InputRequired(_l("Enter a number of posts.")),
+                                     NumberRange(0, 20, _l("Enter a number of posts from 0 to 20."))])
 
 
 class MuteForm(FlaskForm):

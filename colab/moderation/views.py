@@ -9,6 +9,7 @@ from .. import policy
 from ..communities import service
 from ..communities.models import Role
 from ..communities.views import community_or_404, post_or_404, thread_or_404, too_many
+from ..communities.views import thread as thread_page
 from ..extensions import db
 from ..models_base import utcnow
 from ..urls import or_404, page_arg, safe_next
@@ -60,13 +61,19 @@ def queues():
 
 
 @bp.get(COMMUNITY + "/moderation")
-def queue(slug):
-    """The items the viewer may review here (a cohort's facilitator: those of their cohort's threads)."""
+def queue(slug, act_form=None, act_post=None, premoderation_form=None):
+    """The items the viewer may review here (a cohort's facilitator: those of their cohort's threads).
+    A form sent back with its errors (act_form on act_post's item, or premoderation_form) is shown again with them,
+    the typed text kept, with status 400; the other forms of the page are as a first visit shows them."""
     community = community_or_404(slug)
     items, held = moderation.queue(community, current_user)
+    if act_post is not None and act_post not in held and all(item["post"] is not act_post for item in items):
+        return thread_page(slug, act_post.thread_id, tools={"act_form": act_form, "act_post": act_post})  # gone
+    sent_back = act_form is not None or premoderation_form is not None
     return render_template("moderation/queue.html", community=community, items=items, held=held,
-                           roles=service.staff_roles(community),
-                           premoderation_form=PremoderationForm(posts=community.premoderate_posts))
+                           roles=service.staff_roles(community), act_form=act_form, act_post=act_post,
+                           premoderation_form=premoderation_form or PremoderationForm(
+                               formdata=None, posts=community.premoderate_posts)), 400 if sent_back else 200
 
 
 # act -> (its form, what it does). Which posts each act applies to, and who may do it: policy "post.<act>".
@@ -95,9 +102,10 @@ def post_action(slug, thread_id, post_id, action):
         abort(404 if refused.reason == "state" else 403)
     form_class, act = POST_ACTIONS[action]
     form = form_class()
-    if not form.validate_on_submit():
-        flash(_("Say why: the author and the audit log will see it."), "error")
-        return redirect(request.referrer if _same_site(request.referrer) else url_for(".queue", slug=slug))
+    if not form.validate_on_submit():  # the page the form was on, again: its "back" is the thread page's
+        if request.form.get("back"):
+            return thread_page(slug, thread_id, tools={"act_form": form, "act_post": post})
+        return queue(slug, act_form=form, act_post=post)
     act(current_user, post, form.reason.data or "")
     db.session.commit()
     flash(_("Done. The action is recorded in the audit log."), "success")
@@ -122,8 +130,7 @@ def thread_action(slug, thread_id, action):
     elif action == "slow-mode":
         form = SlowModeForm()
         if not form.validate_on_submit():
-            flash(_("Enter a number of minutes from 0 to 1440."), "error")
-            return redirect(url_for("communities.thread", slug=slug, thread_id=thread_id))
+            return thread_page(slug, thread_id, tools={"slow_form": form})
         moderation.set_slow_mode(current_user, thread, form.minutes.data)
     else:
         abort(404)
@@ -136,12 +143,11 @@ def thread_action(slug, thread_id, action):
 def premoderation(slug):
     community = _whole_community(slug)
     form = PremoderationForm()
-    if form.validate_on_submit():
-        moderation.set_premoderation(current_user, community, form.posts.data)
-        db.session.commit()
-        flash(_("Done. The action is recorded in the audit log."), "success")
-    else:
-        flash(_("Enter a number of posts from 0 to 20."), "error")
+    if not form.validate_on_submit():
+        return queue(slug, premoderation_form=form)
+    moderation.set_premoderation(current_user, community, form.posts.data)
+    db.session.commit()
+    flash(_("Done. The action is recorded in the audit log."), "success")
     return redirect(url_for(".queue", slug=slug))
 
 

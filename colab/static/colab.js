@@ -39,3 +39,10 @@
     document.head.appendChild(document.createElement("script")).src = script;
   }
 })();
+
+// A form sent back with errors: its summary (macros/forms.html) takes the focus, so it is read first and its links
+// lead to each field.
+(function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();
