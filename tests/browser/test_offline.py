@@ -40,15 +40,21 @@ def cached_urls(page):
     return page.evaluate(f"async () => {CACHED_URLS}")
 
 
-def test_a_saved_module_reads_offline_and_nothing_else_is_kept(new_context, live_server):
+def signed_in_with_module_one_saved(new_context, live_server):
+    """(browser context, page, email, ui) of a new learner who signed in and saved the first module."""
     email, ui = learner(live_server)
     context = new_context()
     page = context.new_page()
     sign_in(page, live_server, email, a11y=False)
     page.goto(COURSE)
-    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.get_by_role("button", name=ui["save"]).first.click()
     expect(page.get_by_role("status").filter(has_text=ui["saved"]).first).to_be_visible()
+    return context, page, email, ui
+
+
+def test_a_saved_module_reads_offline_and_nothing_else_is_kept(new_context, live_server):
+    context, page, _, ui = signed_in_with_module_one_saved(new_context, live_server)
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.goto("/communities/")  # online: read from the network, never stored
     page.goto("/notifications/")
 
@@ -91,12 +97,7 @@ def test_discreet_mode_stores_nothing_until_the_learner_saves(new_context, live_
 
 
 def test_signing_out_removes_what_was_saved(new_context, live_server):
-    email, ui = learner(live_server)
-    page = new_context().new_page()
-    sign_in(page, live_server, email, a11y=False)
-    page.goto(COURSE)
-    page.get_by_role("button", name=ui["save"]).first.click()
-    expect(page.get_by_role("status").filter(has_text=ui["saved"]).first).to_be_visible()
+    _, page, _, _ = signed_in_with_module_one_saved(new_context, live_server)
     assert cached_urls(page)
     page.locator("header").get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server.url + "/")
@@ -107,14 +108,7 @@ def test_what_a_learner_does_offline_reaches_co_lab_once_when_back_online(new_co
     from colab.courses.models import LessonProgress, Response
     from colab.offline.models import OfflineChange
 
-    email, ui = learner(live_server)
-    context = new_context()
-    page = context.new_page()
-    sign_in(page, live_server, email, a11y=False)
-    page.goto(COURSE)
-    page.get_by_role("button", name=ui["save"]).first.click()
-    expect(page.get_by_role("status").filter(has_text=ui["saved"]).first).to_be_visible()
-
+    context, page, email, _ = signed_in_with_module_one_saved(new_context, live_server)
     context.set_offline(True)
     page.goto(f"{COURSE}why-listen/")
     notice = page.locator("#offline-changes")
