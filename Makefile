@@ -16,7 +16,7 @@ dev: install translations db content demo ## Serve with Flask's reloader and deb
 
 test: install-dev translations chromium ## Lint, then run the whole suite (SQLite, PostgreSQL if configured, browser)
 	$(BIN)/ruff check colab tests
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
