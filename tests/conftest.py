@@ -3,6 +3,7 @@ content. The schema is built once per worker and backend; a test finds it holdin
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import factories
@@ -102,30 +103,37 @@ def sqlite_url(sqlite_template, tmp_path):
 
 # --- PostgreSQL: one database per worker, emptied after each test ------------------------------------------------
 
-@pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
-    """A throwaway PostgreSQL database for the worker's whole run, with the schema and the regions, dropped at the
-    end. Skips (fails under CI) when COLAB_TEST_DATABASE_URL is not set or the server cannot be reached."""
+@contextmanager
+def throwaway_postgres_database(prefix, fast_commits=False):
+    """The URL of a new, empty PostgreSQL database, dropped afterwards. Skips (fails under CI) when
+    COLAB_TEST_DATABASE_URL is not set or the server cannot be reached. fast_commits: commits need not reach the
+    disk before a test goes on (nothing in it outlives the run)."""
     if not PG_ADMIN_URL:
         skip_or_fail("PostgreSQL leg skipped: COLAB_TEST_DATABASE_URL is not set")
-    name = f"colab_test_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
     try:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-            # A test's commits need not reach the disk before it goes on: nothing here outlives the run.
-            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+            if fast_commits:
+                connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     except Exception as error:  # noqa: BLE001 - any connection failure means "no PostgreSQL here"
         skip_or_fail(f"PostgreSQL leg skipped: cannot reach the server ({error.__class__.__name__})")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        build_schema(make_test_app(url, tmp_path_factory.mktemp("postgres") / "instance"))
-        yield url
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A throwaway PostgreSQL database for the worker's whole run, with the schema and the regions."""
+    with throwaway_postgres_database("colab_test", fast_commits=True) as url:
+        build_schema(make_test_app(url, tmp_path_factory.mktemp("postgres") / "instance"))
+        yield url
 
 
 def empty_postgres_database(connection, regions):

@@ -21,12 +21,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 try:  # tests/ is a plain directory (pytest imports its conftest as "conftest") or, later, a package
-    from tests.conftest import IN_CI, PASSWORD, PG_ADMIN_URL, SAMPLE_CONTENT, skip_or_fail
+    from tests.conftest import IN_CI, PASSWORD, SAMPLE_CONTENT, skip_or_fail, throwaway_postgres_database
 except ModuleNotFoundError:
-    from conftest import IN_CI, PASSWORD, PG_ADMIN_URL, SAMPLE_CONTENT, skip_or_fail
+    from conftest import IN_CI, PASSWORD, SAMPLE_CONTENT, skip_or_fail, throwaway_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("COLAB_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -136,27 +135,13 @@ def site(request, tmp_path_factory):
         yield prepared
         prepared.engine.dispose()
         return
-    if not PG_ADMIN_URL:
-        skip_or_fail("PostgreSQL leg skipped: COLAB_TEST_DATABASE_URL is not set")
-    name = f"colab_ops_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "no PostgreSQL here"
-        skip_or_fail(f"PostgreSQL leg skipped: cannot reach the server ({error.__class__.__name__})")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    prepared = Site(backend, url, tmp_path)
-    try:
-        prepared.prepare()
-        yield prepared
-    finally:
-        prepared.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
+    with throwaway_postgres_database("colab_ops") as url:
+        prepared = Site(backend, url, tmp_path)
+        try:
+            prepared.prepare()
+            yield prepared
+        finally:
+            prepared.engine.dispose()
 
 def redis_for(site):
     """PostgreSQL runs two processes: they share rate-limit counters in Redis (a key prefix of their own)."""
