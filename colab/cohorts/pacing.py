@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from .. import policy
 from ..communities.models import Cohort, Pacing
-from ..courses.models import Lesson, Module
+from ..courses import snapshot
+from ..courses.models import Lesson
 from ..extensions import db
 from ..models_base import utcnow
 from .models import ModuleRelease
@@ -16,7 +17,7 @@ from .models import ModuleRelease
 class Opening:
     """One module of a cohort's plan: the date it opens, and whether the cohort set that date itself."""
 
-    module: Module
+    module: object  # a read-only module view (courses.snapshot)
     opens_on: date
     overridden: bool
     opens_at: datetime  # in UTC: local midnight of opens_on in the cohort's time zone
@@ -32,8 +33,9 @@ def local_midnight(day, tz_name):
 
 
 def live_modules(course_id):
-    return db.session.scalars(db.select(Module).filter_by(course_id=course_id, archived=False)
-                              .order_by(Module.position)).all()
+    """The course's live modules in order, as read-only views of the content snapshot."""
+    course = snapshot.current().course_by_id(course_id)
+    return [module for module in course.modules if not module.archived] if course else []
 
 
 def default_dates(modules, starts_on):

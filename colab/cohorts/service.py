@@ -129,7 +129,7 @@ def create_cohort(actor, community, course, name, starts_on, ends_on, languages,
     """A new cohort of course in community, run by actor (a focal point of its region or an admin)."""
     policy.ensure("cohort.create", community, actor)
     _check_settings(name, starts_on, ends_on, languages, timezone, pacing, reading_pair)
-    cohort = Cohort(community=community, course=course, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
+    cohort = Cohort(community=community, course_id=course.id, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
                     languages=_ordered(languages), timezone=timezone, pacing=Pacing(pacing),
                     reading_pair=reading_pair, created_by_id=actor.id)
     db.session.add(cohort)

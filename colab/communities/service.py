@@ -153,7 +153,7 @@ def lesson_thread(cohort, lesson, locale):
     thread = db.session.scalar(db.select(Thread).filter_by(cohort_id=cohort.id, lesson_id=lesson.id))
     if thread is None:
         title = f"{cohort.name}: {lesson.text_in(locale).title}"
-        thread = Thread(community=cohort.community, cohort=cohort, lesson=lesson, title=title[:200])
+        thread = Thread(community=cohort.community, cohort=cohort, lesson_id=lesson.id, title=title[:200])
         db.session.add(thread)
         db.session.flush()
     return thread

@@ -122,6 +122,15 @@ class Activity(db.Model):
         return pick(self.texts, locale)[1]
 
 
+class ContentVersion(db.Model):
+    """One row: a token that changes in the same transaction as any change of courses, modules, lessons, their
+    texts or activities (see snapshot.py), so each process knows when its copy of the content is out of date."""
+
+    ONLY = 1
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
 class Enrolment(db.Model):
     """A person taking a course, on their own or in one cohort (the cohort's pacing then applies)."""
 
@@ -169,7 +178,3 @@ class Response(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     activity: Mapped[Activity] = relationship()
-
-    @property
-    def is_correct(self):
-        return self.choice is not None and self.choice == self.activity.correct_choice

@@ -8,28 +8,35 @@ from ..extensions import db
 from ..i18n import ONE_LANGUAGE
 from ..markup import render
 from ..models_base import utcnow
-from .models import Course, Enrolment, Lesson, LessonProgress, Module, Response
+from . import snapshot
+from .models import Course, Enrolment, Lesson, LessonProgress, Response
 
 VISIT_EVERY = timedelta(minutes=5)  # a learner's "last seen" on a lesson is written at most this often
 
 
 def catalogue():
-    """Courses open to learners, in catalogue order."""
-    return db.session.scalars(db.select(Course).filter_by(archived=False).order_by(Course.position, Course.slug)).all()
+    """Courses open to learners, in catalogue order (read-only views from the content snapshot)."""
+    return sorted(snapshot.current().courses.values(), key=lambda course: (course.position, course.slug))
 
 
 def find_course(slug):
-    return db.session.scalar(db.select(Course).filter_by(slug=slug, archived=False))
+    """The live course of that slug as a read-only view, or None."""
+    return snapshot.current().course(slug)
+
+
+def course_view(course):
+    """The read-only view of a course given as a model row or a view."""
+    return snapshot.current().course_by_id(course.id)
 
 
 def find_lesson(course, slug):
-    return db.session.scalar(db.select(Lesson).filter_by(course=course, slug=slug, archived=False)
-                             .options(selectinload(Lesson.activities)))
+    """The live lesson of that slug in the course (a model row or a view) as a read-only view, or None."""
+    return snapshot.current().lesson(course.id, slug)
 
 
 @dataclass
 class ModuleOutline:
-    module: Module
+    module: object  # a read-only module view (snapshot.ModuleView)
     lessons: list
     done: int
 
@@ -60,14 +67,17 @@ class Outline:
         total = len(self.lessons)
         return round(100 * self.done / total) if total else 0
 
+    def _index(self, lesson):
+        return [each.id for each in self.lessons].index(lesson.id)
+
     def next_after(self, lesson):
         lessons = self.lessons
-        index = lessons.index(lesson)
+        index = self._index(lesson)
         return lessons[index + 1] if index + 1 < len(lessons) else None
 
     def previous_before(self, lesson):
         lessons = self.lessons
-        index = lessons.index(lesson)
+        index = self._index(lesson)
         return lessons[index - 1] if index > 0 else None
 
     def first_unfinished(self):
@@ -82,7 +92,7 @@ class Outline:
         """The first open lesson not done (after the given one, if any); never a lesson that has not opened."""
         lessons = self.lessons
         if after is not None:
-            lessons = lessons[lessons.index(after) + 1:]
+            lessons = lessons[self._index(after) + 1:]
         return next((lesson for lesson in lessons
                      if lesson.id not in self.completed_ids and lesson.module_id not in self.locked), None)
 
@@ -91,19 +101,16 @@ class Outline:
         the next open lesson to do; None when the course is done or what is left has not opened yet."""
         if enrolment.completed_at or self.next_to_do() is None:
             return None
-        last = enrolment.last_lesson
-        if last is not None and last in self.lessons and last.module_id not in self.locked:
+        last = next((lesson for lesson in self.lessons if lesson.id == enrolment.last_lesson_id), None)
+        if last is not None and last.module_id not in self.locked:
             return last
         return self.next_to_do()
 
 
 def outline(course, user=None):
-    """The course outline in two queries, with the user's completed lessons and locked modules marked."""
-    lessons = db.session.scalars(
-        db.select(Lesson).join(Module)
-        .where(Lesson.course_id == course.id, Lesson.archived.is_(False), Module.archived.is_(False))
-        .order_by(Module.position, Lesson.position).options(selectinload(Lesson.module))
-    ).all()
+    """The course outline (course, modules and lessons as read-only views), with the user's completed lessons
+    and locked modules marked: one query for the user's completions, none for the content."""
+    lessons = snapshot.current().live_lessons(course.id)
     completed = completed_lesson_ids(user, course) if user else set()
     modules = []
     for lesson in lessons:
@@ -138,7 +145,7 @@ def enrol(user, course):
     """Enrol the user in the course (once)."""
     enrolment = enrolment_for(user, course)
     if enrolment is None:
-        enrolment = Enrolment(user_id=user.id, course=course)
+        enrolment = Enrolment(user_id=user.id, course_id=course.id)
         db.session.add(enrolment)
         db.session.flush()
     return enrolment
@@ -150,10 +157,10 @@ def record_visit(user, lesson):
     now = utcnow()
     enrolment = enrol(user, lesson.course)
     if enrolment.last_lesson_id != lesson.id or _stale(enrolment.last_seen_at, now):
-        enrolment.last_lesson, enrolment.last_seen_at = lesson, now
+        enrolment.last_lesson_id, enrolment.last_seen_at = lesson.id, now
     progress = progress_for(user, lesson)
     if progress is None:
-        db.session.add(LessonProgress(user_id=user.id, lesson=lesson, started_at=now, last_seen_at=now))
+        db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, started_at=now, last_seen_at=now))
     elif _stale(progress.last_seen_at, now):
         progress.last_seen_at = now
     db.session.flush()
@@ -193,7 +200,7 @@ def responses_for(user, lesson):
 def _response(user, activity):
     response = db.session.scalar(db.select(Response).filter_by(user_id=user.id, activity_id=activity.id))
     if response is None:
-        response = Response(user_id=user.id, activity=activity)
+        response = Response(user_id=user.id, activity_id=activity.id)
         db.session.add(response)
     return response
 

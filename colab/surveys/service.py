@@ -7,10 +7,10 @@ never changes what an answer meant."""
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..courses import service as courses
+from ..courses import snapshot
 from ..courses import sync as course_sync
 from ..courses.service import CoursePanel, LessonPanel
 from ..extensions import db
@@ -40,10 +40,10 @@ def course_surveys(course):
     """The course's live surveys: the pre survey, the module surveys in module order, the post survey (read once
     per request: a lesson's panels ask twice)."""
     def compute():
-        rows = db.session.scalars(db.select(Survey).filter_by(course_id=course.id, archived=False)
-                                  .options(selectinload(Survey.module))).all()
+        rows = db.session.scalars(db.select(Survey).filter_by(course_id=course.id, archived=False)).all()
         order = {SurveyKind.PRE: 0, SurveyKind.MODULE: 1, SurveyKind.POST: 2}
-        return sorted(rows, key=lambda s: (order[s.kind], s.module.position if s.module else 0, s.slug))
+        modules = snapshot.current().modules
+        return sorted(rows, key=lambda s: (order[s.kind], modules[s.module_id].position if s.module_id else 0, s.slug))
     return policy.request_cache("course_surveys", course.id, compute)
 
 
@@ -141,7 +141,8 @@ def offers(course, outline, enrolment, done):
 
 def _card(offer, course, heading=2):
     """What surveys/_card.html needs; heading: the level of its heading (3 inside a module's section)."""
-    return {"survey": offer.survey, "course": course, "module": offer.survey.module, "heading": heading}
+    return {"survey": offer.survey, "course": course, "module": snapshot.current().modules.get(offer.survey.module_id),
+            "heading": heading}
 
 
 def course_panels(user, course, outline, enrolment):
