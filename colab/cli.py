@@ -44,8 +44,8 @@ def content_check(path):
 @click.option("--dir", "path", help="Content folder (default: CONTENT_DIR).")
 def content_sync(path):
     """Validate every content file, then load them all; on any error change nothing."""
-    from .courses.sync import sync_content
-    report = _or_fail(lambda: sync_content(_content_dir(path)))
+    from .courses.sync import cpu_count, sync_content
+    report = _or_fail(lambda: sync_content(_content_dir(path), workers=cpu_count()))
     db.session.commit()
     click.echo(f"Content synced: {report}.")
 

@@ -3,9 +3,11 @@
 render() is the only producer of SafeHTML, the only type templates print unescaped. The column types
 below store it and refuse anything else, so HTML that skipped the sanitiser cannot be saved.
 """
+import multiprocessing
 import re
 import threading
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 import bleach
@@ -64,6 +66,13 @@ def render(source):
     html = _cleaner.clean(_markdown().convert(source or ""))
     html = html.replace("<table>", '<div class="table-wrap" tabindex="0"><table>').replace("</table>", "</table></div>")
     return SafeHTML(html)
+
+
+def render_all(sources, workers):
+    """render() of each source, in order, shared among `workers` processes (forked: each has the sanitiser ready).
+    For a first load of a large course from the command line, not for a web request."""
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [SafeHTML(html) for html in pool.map(render, sources, chunksize=16)]
 
 
 # Tags (attribute values skipped whole, so a quoted "<" inside one is not taken for a tag), runs of text, a lone "<".

@@ -8,7 +8,6 @@ the first sync (everything new) and an unchanged one (what every deployment runs
     .venv/bin/python scripts/bench_content_sync.py postgresql://postgres@127.0.0.1:5432/colab_bench_sync
 The PostgreSQL database is dropped and created again (its name must contain "bench").
 """
-import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from seed_scale import recreate_database  # noqa: E402
 
 from colab import create_app  # noqa: E402
-from colab.courses.sync import sync_content  # noqa: E402
+from colab.courses.sync import cpu_count, sync_content  # noqa: E402
 from colab.extensions import db  # noqa: E402
 from colab.i18n import LANGUAGES  # noqa: E402
 
@@ -46,7 +45,7 @@ def build_course(target):
             for code in languages:
                 destination = folder / code / f"module-{m + 1:02d}" / f"{slug}.md"
                 destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(SOURCE / code / module_slug / f"{lesson_slug}.md", destination)
+                destination.write_text(distinct_copy(SOURCE / code / module_slug / f"{lesson_slug}.md", slug))
             slugs.append(slug)
         modules.append({"slug": f"module-{m + 1:02d}", "title": {code: f"Module {m + 1}" for code in languages},
                         "lessons": slugs})
@@ -54,6 +53,22 @@ def build_course(target):
               "summary": {code: "Fifty lessons." for code in languages}, "modules": modules}
     (folder / "course.yml").write_text(yaml.safe_dump(course, allow_unicode=True))
     return languages
+
+
+def distinct_copy(path, mark):
+    """The lesson file with every text to render (body, prompts, choices, feedback) made different from the other
+    copies, as in a real course: sync would otherwise render a repeated text once."""
+    _, front, body = path.read_text().split("---\n", 2)
+    meta = yaml.safe_load(front)
+    for activity in meta.get("activities", []):
+        for key in ("prompt", "question"):
+            if key in activity:
+                activity[key] += f" ({mark})"
+        for choice in activity.get("choices", []):
+            choice["text"] += f" ({mark})"
+            if "feedback" in choice:
+                choice["feedback"] += f" ({mark})"
+    return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{body}\n({mark})\n"
 
 
 def fresh_database(url, scratch):
@@ -71,7 +86,7 @@ def main(url=None):
             db.create_all()
             for label in ("first sync", "unchanged"):
                 started = time.perf_counter()
-                report = sync_content(scratch / "content")
+                report = sync_content(scratch / "content", workers=cpu_count())  # as `flask content sync` does
                 db.session.commit()
                 print(f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]:<10} {label:<11} "
                       f"{time.perf_counter() - started:5.2f} s  ({report}; languages: {', '.join(languages)})")

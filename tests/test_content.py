@@ -432,3 +432,21 @@ def test_a_course_without_surveys_or_guides_is_still_valid(tree):
     (tree / GUIDE).unlink()
     (course,) = read_content(tree)
     assert course.surveys == [] and list(course.guides) == ["es"]
+
+
+def test_a_large_first_sync_renders_in_several_processes_alike(app, tree, monkeypatch):
+    """`flask content sync` shares a first load's rendering among the CPUs; the HTML is what rendering alone
+    gives, and a sync with nothing changed renders nothing ahead."""
+    from colab.courses import sync as course_sync
+    from colab.markup import SafeHTML, render
+    monkeypatch.setattr(course_sync, "PARALLEL_FROM", 1)
+    with app.app_context():
+        ready = course_sync._prerender(read_content(tree), workers=2)
+        assert len(ready) >= 20  # 5 lesson bodies, and the prompts, choices and feedback of 3 activities
+        assert all(isinstance(html, SafeHTML) and html == render(source) for source, html in ready.items())
+        course_sync.sync_content(tree, workers=2)
+        db.session.commit()
+        body = db.session.scalar(db.select(LessonText.body_html).join(Lesson)
+                                 .where(Lesson.slug == "why-listen", LessonText.locale == "en"))
+        assert "<blockquote>" in body
+        assert course_sync._prerender(read_content(tree), workers=2) == {}

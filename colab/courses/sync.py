@@ -2,10 +2,11 @@
 
 Other features store their part of a course folder (surveys, the facilitator guide) through CONTENT_SYNC_STEPS,
 so courses need not know their models."""
+import os
 from dataclasses import dataclass
 
 from ..extensions import db
-from ..markup import render
+from ..markup import render, render_all
 from .loader import read_content
 from .models import Activity, Course, Lesson, LessonText, Module
 
@@ -32,16 +33,22 @@ class SyncReport:
 CONTENT_SYNC_STEPS = []
 
 
-def sync_content(root):
-    """Validate everything under root, then upsert it; on any error raise before writing."""
+# Rendering is most of a first load's time; with this many texts to render, they are shared among processes.
+PARALLEL_FROM = 200
+
+
+def sync_content(root, workers=1):
+    """Validate everything under root, then upsert it; on any error raise before writing. workers: processes that
+    may render Markdown at once (the command line passes the machine's CPUs; a web request renders alone)."""
     specs = read_content(root)
+    ready = _prerender(specs, workers)
     report = SyncReport()
     existing = {course.slug: course for course in db.session.scalars(db.select(Course))}
     for spec in specs:
         course = existing.pop(spec.slug, None) or Course(slug=spec.slug)
         db.session.add(course)
         course.position, course.title, course.summary, course.archived = spec.position, spec.title, spec.summary, False
-        _sync_modules(course, spec, report)
+        _sync_modules(course, spec, report, ready)
         db.session.flush()
         for step in CONTENT_SYNC_STEPS:
             step(course, spec, report)
@@ -54,7 +61,7 @@ def sync_content(root):
     return report
 
 
-def _sync_modules(course, spec, report):
+def _sync_modules(course, spec, report, ready):
     modules = {module.slug: module for module in course.modules}
     lessons = {lesson.slug: lesson for lesson in db.session.scalars(db.select(Lesson).filter_by(course=course))} \
         if course.id else {}
@@ -69,7 +76,7 @@ def _sync_modules(course, spec, report):
             lesson = lessons.pop(lslug, None) or Lesson(slug=lslug, course=course)
             lesson.module, lesson.position, lesson.archived = module, lposition, False
             db.session.add(lesson)
-            _sync_lesson(lesson, spec.lessons[lslug], report)
+            _sync_lesson(lesson, spec.lessons[lslug], report, ready)
             report.lessons += 1
     for item in [*modules.values(), *lessons.values()]:
         if not item.archived:
@@ -77,7 +84,7 @@ def _sync_modules(course, spec, report):
             report.archived += 1
 
 
-def _sync_lesson(lesson, versions, report):
+def _sync_lesson(lesson, versions, report, ready):
     """The lesson's texts and activities. A file whose text has not changed since the last sync is not rendered
     again (rendering is most of a sync's time); when every language's file is unchanged, neither are activities."""
     texts = {text.locale: text for text in lesson.texts}
@@ -90,15 +97,15 @@ def _sync_lesson(lesson, versions, report):
         text.title, text.minutes, text.objectives = spec.title, spec.minutes, spec.objectives
         text.content_note, text.resources = spec.content_note, spec.resources
         if text.source_digest != spec.digest:
-            text.body_html, text.source_digest = render(spec.body), spec.digest
+            text.body_html, text.source_digest = _rendered(spec.body, ready), spec.digest
         report.texts += 1
     for stale in texts.values():
         lesson.texts.remove(stale)
     if not unchanged:
-        _sync_activities(lesson, versions)
+        _sync_activities(lesson, versions, ready)
 
 
-def _sync_activities(lesson, versions):
+def _sync_activities(lesson, versions, ready):
     activities = {activity.slug: activity for activity in lesson.activities}
     reference = next(iter(versions.values()))
     for position, aspec in enumerate(reference.activities):
@@ -107,14 +114,48 @@ def _sync_activities(lesson, versions):
             lesson.activities.append(activity)
         activity.kind, activity.position, activity.archived = aspec.kind, position, False
         activity.correct_choice = aspec.correct
-        activity.texts = {locale: _activity_text(spec.activities[position]) for locale, spec in versions.items()}
+        activity.texts = {locale: _activity_text(spec.activities[position], ready) for locale, spec in versions.items()}
     for stale in activities.values():
         stale.archived = True
 
 
-def _activity_text(spec):
+def _activity_text(spec, ready):
     return {
-        "prompt_html": render(spec.prompt),
-        "choices": [{"text_html": render(text), "feedback_html": render(feedback)}
+        "prompt_html": _rendered(spec.prompt, ready),
+        "choices": [{"text_html": _rendered(text, ready), "feedback_html": _rendered(feedback, ready)}
                     for text, feedback in spec.choices],
     }
+
+
+# --- rendering everything that changed at once ------------------------------------------------------------------
+
+def _rendered(source, ready):
+    """The HTML of a Markdown source: rendered ahead when it was, else now."""
+    found = ready.get(source)
+    return found if found is not None else render(source)
+
+
+def _prerender(specs, workers):
+    """{Markdown source: SafeHTML} of the lesson files that changed since the last sync (as their stored digests
+    say), rendered ahead of the upsert in several processes when there are many; else {} (rendered as met)."""
+    known = {(course, lesson, locale): digest for course, lesson, locale, digest in db.session.execute(
+        db.select(Course.slug, Lesson.slug, LessonText.locale, LessonText.source_digest)
+        .join(Lesson, Lesson.course_id == Course.id).join(LessonText, LessonText.lesson_id == Lesson.id))}
+    sources = []
+    for spec in specs:
+        for slug, versions in spec.lessons.items():
+            changed = [locale for locale, version in versions.items()
+                       if known.get((spec.slug, slug, locale)) != version.digest]
+            sources += [versions[locale].body for locale in changed]
+            if changed or any(key[:2] == (spec.slug, slug) and key[2] not in versions for key in known):
+                sources += [piece for version in versions.values() for activity in version.activities
+                            for piece in (activity.prompt, *(part for choice in activity.choices for part in choice))]
+    sources = list(dict.fromkeys(sources))  # the same text (a repeated feedback) is rendered once
+    if workers < 2 or len(sources) < PARALLEL_FROM:
+        return {}
+    return dict(zip(sources, render_all(sources, workers), strict=True))
+
+
+def cpu_count():
+    """The CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
