@@ -41,7 +41,7 @@ def issue(user, course):
     if existing is not None:
         return existing
     for _attempt in range(5):
-        certificate = Certificate(user_id=user.id, course=course, code=secrets.token_urlsafe(CODE_BYTES),
+        certificate = Certificate(user_id=user.id, course_id=course.id, code=secrets.token_urlsafe(CODE_BYTES),
                                   printed_name=user.display_name, public=False, issued_at=utcnow())
         try:
             with db.session.begin_nested():  # a second tab may issue it at the same moment
