@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, jobs, policy
+from . import config, jobs, low_data, policy
 from .compact_templates import CompactLoader
 from .dates import date_filter, datetime_filter
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -165,7 +165,7 @@ def _register_template_helpers(app):
         locale = str(get_locale())
         return {"locale": locale, "text_direction": LANGUAGES.get(locale, {}).get("dir", "ltr"),
                 "current_path": request.full_path.rstrip("?"), "unread_count": _unread_count,
-                "discreet": current_user.is_authenticated and current_user.discreet,
+                "discreet": current_user.is_authenticated and current_user.discreet, "low_data": low_data.is_on(),
                 "quick_exit_url": app.config["QUICK_EXIT_URL"]}
 
     @app.after_request

@@ -73,6 +73,7 @@ DEFAULTS = {
     "JOBS_TICK_SECONDS": 60,  # how often Celery beat ticks (cron runs `flask jobs tick` at its own pace)
     "PER_PAGE": 50,
     "POSTS_PER_PAGE": 30,
+    "LOW_DATA_POSTS_PER_PAGE": 10,  # a thread's page in low-data mode
     "POST_EDIT_MINUTES": 30,  # authors may edit a post this long after writing it
     "INVITATION_DAYS": 14,  # an invitation link works this many days after it is sent
     "INVITATION_MAX_ROWS": 2000,  # the most rows a CSV list of invitations may have

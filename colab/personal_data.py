@@ -64,7 +64,8 @@ def _all(query):
 def _account(user):
     return {"email": user.email, "display_name": user.display_name, "language": user.locale,
             "time_zone": user.timezone, "region": user.region.slug if user.region else None,
-            "admin": user.is_admin, "discreet_mode": user.discreet, "email_summary": user.digest.value,
+            "admin": user.is_admin, "discreet_mode": user.discreet,
+            "low_data_mode": user.low_data, "email_summary": user.digest.value,
             "created_at": iso(user.created_at)}
 
 

@@ -1,9 +1,10 @@
-"""The home page, the language switcher and the error pages."""
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+"""The home page, the language and low-data switches, and the error pages."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from . import low_data
 from .courses import service as courses
 from .events import listing as events
 from .extensions import db
@@ -43,6 +44,19 @@ def refuse_nul_in_paths():
     (Forms: colab/extensions.py refuses a NUL in what a form reads.)"""
     if "\x00" in request.path:
         abort(404)
+
+
+@bp.post("/low-data")
+def choose_low_data():
+    """Turn low-data mode on or off: on the account when signed in, and in a cookie for this browser either way
+    (so it holds after signing out)."""
+    on = request.form.get("on") == "1"
+    if current_user.is_authenticated:
+        current_user.low_data = on
+        db.session.commit()
+    response = low_data.remember(redirect(safe_next(request.form.get("next")) or url_for("site.home")), on)
+    flash(_("Low-data mode is on.") if on else _("Low-data mode is off."), "success")
+    return response
 
 
 @bp.post("/language")

@@ -82,7 +82,8 @@ def serve_static(filename):
 
 @lru_cache(maxsize=8)
 def _data_uri(path, mtime):
-    return "data:image/svg+xml," + quote(Path(path).read_text().strip(), safe=" :/=,;()-.")
+    """Percent-encoded where a URL needs it (a space too: HTML forbids one in a link's href)."""
+    return "data:image/svg+xml," + quote(Path(path).read_text().strip(), safe=":/=,;()-.")
 
 
 def icon_data_uri(filename):

@@ -91,9 +91,12 @@ def test_the_offline_page_names_nobody_and_offers_to_remove_everything(client, a
 
 
 def test_every_page_offers_to_remove_what_this_device_saved(client):
+    """A button of the footer's form (with its CSRF token) that sends it to /device/forget."""
     page = client.get("/").get_data(as_text=True)
-    assert re.search(r'<form method="post" action="/device/forget"[^>]*>\s*<input type="hidden" name="csrf_token"',
-                     page)
+    footer = page[page.index("<footer"):]
+    assert re.search(r'<form method="post"[^>]*>\s*<input type="hidden" name="csrf_token"', footer)
+    assert re.search(r'<button type="submit"[^>]*formaction="/device/forget">Remove everything saved on this device<',
+                     footer)
 
 
 def test_a_change_sent_again_from_the_offline_queue_is_applied_once(client, app, content, auth):

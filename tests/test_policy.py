@@ -54,6 +54,7 @@ ROUTES = [
     ("POST", "/account/password", 302, 400, 400),
     ("POST", COURSE + "why-listen/activities/last-time-heard", 302, 400, 400),
     ("POST", "/language", 302, 302, 302),
+    ("POST", "/low-data", 302, 302, 302),
     ("POST", "/sign-in", 200, 302, 302),
     ("POST", "/sign-out", 302, 302, 302),
     ("POST", "/sign-up", 200, 302, 302),

@@ -100,6 +100,9 @@ def second_language_choices():
 class ProfileForm(ProfileFields):
     discreet = BooleanField(_l("Discreet mode: a neutral tab title and icon, neutral email subjects, and "
                                "notifications that name no topic"))
+    low_data = BooleanField(_l("Low-data mode"), description=_l(
+        "For a costly or slow connection: nothing is downloaded in the background (lessons are kept for reading "
+        "offline only when you save them), and discussions come in shorter pages."))
     digest = SelectField(_l("Email summary of your notifications"),
                          choices=[SelectChoice("weekly", _l("Weekly (Monday morning)")),
                                   SelectChoice("daily", _l("Daily (in the morning)")),

@@ -85,6 +85,8 @@ class User(UserMixin, db.Model):
     # Appointed by admins: reads the course team's report, focus-group notes and unsafe flags; publishes content.
     is_course_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Low-data mode (site.low_data): nothing downloaded in the background, shorter pages of posts.
+    low_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     digest: Mapped[Digest] = mapped_column(choice_type(Digest, "user_digest"), default=Digest.WEEKLY,
                                            server_default=Digest.WEEKLY.value)
     digest_due_at = mapped_column(UTCDateTime, index=True)  # the next digest; None: off, or not scheduled yet

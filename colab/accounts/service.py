@@ -316,10 +316,10 @@ def reset_password(user, password):
 # --- profile and email -----------------------------------------------------------------------------
 
 def update_profile(user, display_name, locale, timezone, region_id, discreet=False, digest=None,
-                   second_language=None):
+                   second_language=None, low_data=None):
     """Change the user's profile; raise NameTaken when the display name is someone else's. A new digest rhythm or
     time zone drops the next digest's time: the next jobs tick sets it afresh. second_language: a locale,
-    ONE_LANGUAGE, or "" (as the person's cohort suggests); None keeps it."""
+    ONE_LANGUAGE, or "" (as the person's cohort suggests); None keeps it, as it does low_data."""
     _check_name_free(display_name, user)
     digest = Digest(digest) if digest else user.digest
     if digest != user.digest or timezone != user.timezone:
@@ -329,6 +329,8 @@ def update_profile(user, display_name, locale, timezone, region_id, discreet=Fal
     user.digest = digest
     if second_language is not None:
         user.second_language = second_language or None
+    if low_data is not None:
+        user.low_data = bool(low_data)
     db.session.flush()
 
 

@@ -6,7 +6,7 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import mail_tasks, personal_data
+from .. import low_data, mail_tasks, personal_data
 from ..extensions import db, limiter, rate_limit_key
 from ..i18n import set_locale_cookie
 from ..urls import safe_next
@@ -244,6 +244,7 @@ def _profile_page(status=200, form=None, email_form=None, password_form=None):
         form = _with_regions(ProfileForm(formdata=None, obj=current_user))
         form.region.data = current_user.region_id
         form.second_language.data = current_user.second_language or ""
+        form.low_data.data = low_data.is_on()
     return render_template(
         "accounts/profile.html", form=form, email_form=email_form or ChangeEmailForm(formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
@@ -261,13 +262,15 @@ def profile():
     if form.validate_on_submit():
         try:
             service.update_profile(current_user, form.display_name.data, form.locale.data, form.timezone.data,
-                                   form.region.data, form.discreet.data, form.digest.data, form.second_language.data)
+                                   form.region.data, form.discreet.data, form.digest.data, form.second_language.data,
+                                   form.low_data.data)
         except service.NameTaken:
             _name_taken(form)
         else:
             db.session.commit()
             flash(_("Your profile is saved."), "success")
-            return set_locale_cookie(redirect(url_for("accounts.profile")), current_user.locale)
+            response = set_locale_cookie(redirect(url_for("accounts.profile")), current_user.locale)
+            return low_data.remember(response, current_user.low_data)
     return _profile_page(form=form)
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from .. import policy
+from .. import low_data, policy
 from ..cohorts import pacing
 from ..cohorts import service as cohorts
 from ..courses import service as courses
@@ -183,7 +183,7 @@ def thread(slug, thread_id, form=None, status=200, tools=None):
     """tools: a moderation form sent back with its errors, shown again with status 400 (moderation.views):
     {"act_form": ..., "act_post": ...} on the page of that post, or {"slow_form": ...}."""
     community, thread = thread_or_404(slug, thread_id)
-    per_page = current_app.config["POSTS_PER_PAGE"]
+    per_page = current_app.config["LOW_DATA_POSTS_PER_PAGE" if low_data.is_on() else "POSTS_PER_PAGE"]
     if "post" in request.args and form is None and tools is None:
         post_id = int_arg("post")
         page = service.page_of_post(thread, post_id, per_page, current_user)
