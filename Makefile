@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app colab
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test install install-dev translations db content demo chromium wrk bench bench-inprocess clean extract
+.PHONY: run dev test install install-dev translations db content demo chromium vnu wrk bench bench-inprocess clean extract
 
 run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000 as in production
 	COLAB_DEVELOPMENT=1 COLAB_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
@@ -14,7 +14,7 @@ run: install translations db content demo ## Set up everything and serve on http
 dev: install translations db content demo ## Serve with Flask's reloader and debugger (never on a shared network)
 	COLAB_DEVELOPMENT=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
-test: install-dev translations chromium ## Lint, then run the whole suite (SQLite, PostgreSQL if configured, browser)
+test: install-dev translations chromium vnu ## Lint, then run the whole suite (SQLite, PostgreSQL if configured, browser)
 	$(BIN)/ruff check colab tests
 	$(BIN)/pytest -n auto --durations=15
 
@@ -53,6 +53,9 @@ demo: content ## Create the demo accounts once
 
 chromium: ## Install Debian's Chromium for the browser tests (needs root; never downloads a browser build)
 	@bash scripts/install-chromium
+
+vnu: ## Install the Nu Html Checker (npm's vnu-jar) that checks every page the browser tests render
+	@bash scripts/install-vnu
 
 wrk: ## Install Debian's wrk for the HTTP benchmark (needs root)
 	@bash scripts/install-wrk

@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"]
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 # Raise when render() would give different HTML for the same text (a tag allowed, an extension added): content sync
 # renders again only the files whose text or this number changed.
-RENDER_VERSION = 2  # 2: tables in a box that scrolls sideways and takes the keyboard's focus
+RENDER_VERSION = 3  # 2: tables in a box that scrolls sideways and takes the keyboard's focus; 3: no <a> without href
 
 
 class SafeHTML(Markup):
@@ -39,6 +39,10 @@ EMPTY_HTML = SafeHTML("")
 
 
 def _set_rel(attrs, new=False):
+    """Every link gets rel; a link left without an address (its javascript: URL removed) becomes its plain text,
+    since HTML allows no rel nor title on an <a> without href."""
+    if not attrs.get((None, "href")):
+        return None
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs
 

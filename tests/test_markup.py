@@ -39,6 +39,12 @@ def test_attack_strings_come_out_harmless(attack):
         assert bad not in html, (attack, html)
 
 
+def test_a_link_whose_address_is_removed_becomes_its_text():
+    """HTML allows no rel or title on an <a> without href (the Nu Html Checker found them in the attack corpus)."""
+    html = str(render('[click](javascript:alert(1)) and <a title="t">this</a>'))
+    assert html == "<p>click and this</p>"
+
+
 def test_formatting_survives_and_links_are_marked_as_user_content():
     html = str(render("**Bold**, *em*, a [link](https://menengage.org)\n\n- one\n- two\n\n> quote"))
     assert "<strong>Bold</strong>" in html and "<em>em</em>" in html

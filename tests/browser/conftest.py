@@ -1,5 +1,6 @@
 """Real-browser fixtures: a live Co-Lab server on a free local port and Debian's Chromium driven by
 Playwright (never a downloaded browser build): one browser per session, a new context per test."""
+import os
 import shutil
 import threading
 import uuid
@@ -15,6 +16,8 @@ from colab.communities.models import Membership, Thread
 from colab.courses.sync import sync_content
 from colab.extensions import db
 from colab.models_base import utcnow
+
+from .html_check import JAR, ServedPages
 
 try:  # tests/ is a plain directory (pytest imports its conftest as "conftest") or, later, a package
     from tests.conftest import PASSWORD, SAMPLE_CONTENT, make_test_app, skip_or_fail
@@ -82,6 +85,8 @@ def live_server(tmp_path_factory):
         accounts.ensure_regions()
         sync_content(content)
         db.session.commit()
+    served = ServedPages()
+    app.after_request(served.keep)  # registered last, so it runs first: before the body is compressed
     server = LiveServer(app)
     server.thread.start()
     yield server
@@ -91,6 +96,19 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    check_html(served)
+
+
+def check_html(served):
+    """The Nu Html Checker over every page served in this run: any error fails it (required under CI)."""
+    if not JAR.exists() or not shutil.which("java"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("The HTML of the pages was not checked: the Nu Html Checker is missing (make vnu)")
+        return
+    problems = served.problems()
+    if problems:
+        pytest.fail(f"The Nu Html Checker found {len(problems)} errors in {len(served.pages)} pages:\n"
+                    + "\n".join(problems[:200]), pytrace=False)
 
 
 class LiveKit:
