@@ -181,7 +181,8 @@ def _communities(user):
     return {
         "memberships": [{"community": m.community.slug, "role": m.role, "pending": m.pending,
                          "joined_at": iso(m.joined_at), "agreements_accepted_at": iso(m.agreements_accepted_at),
-                         "muted_until": iso(m.muted_until)} for m in memberships],
+                         "muted_until": iso(m.muted_until), "last_visited_at": iso(m.last_visited_at)}
+                        for m in memberships],
         "focal_point_regions": [f.region.slug for f in regions],
         "cohorts_created": [{"name": c.name, "community": c.community.slug, "course": c.course.slug,
                              "starts_on": iso(c.starts_on), "ends_on": iso(c.ends_on),

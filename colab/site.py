@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from . import home as home_blocks
 from . import low_data
 from .courses import service as courses
 from .events import listing as events
@@ -19,13 +20,16 @@ bp.add_app_template_filter(inline)  # |inline: a one-paragraph text without its 
 
 @bp.get("/")
 def home():
-    enrolments = courses.enrolments(current_user) if current_user.is_authenticated else []
-    # Where "Continue" leads in each course: never into a module that has not opened yet.
-    resume = {enrolment.id: courses.outline(enrolment.course, current_user).resume(enrolment)
-              for enrolment in enrolments}
-    upcoming_events = events.upcoming_for(current_user) if current_user.is_authenticated else []
-    return render_template("site/home.html", enrolments=enrolments, resume=resume, courses=courses.catalogue(),
-                           upcoming_events=upcoming_events)
+    """Signed out: what Co-Lab is, for whom, and its courses. Signed in: the person's next steps, each block
+    leading to its full page."""
+    if not current_user.is_authenticated:
+        return render_template("site/home.html", courses=courses.catalogue())
+    return render_template("site/home.html", courses=courses.catalogue(),
+                           my_courses=home_blocks.my_courses(current_user),
+                           my_cohorts=home_blocks.my_cohorts(current_user),
+                           running=home_blocks.cohorts_i_run(current_user),
+                           my_communities=home_blocks.my_communities(current_user),
+                           upcoming_events=events.upcoming_for(current_user))
 
 
 @bp.get("/favicon.ico")

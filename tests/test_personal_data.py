@@ -102,7 +102,7 @@ def download(client, password=PASSWORD):
     return client.post("/account/export", data={"password": password})
 
 
-def test_every_foreign_key_to_the_user_is_exported_or_deliberately_left_out():
+def test_every_foreign_key_to_the_user_is_exported_or_deliberately_left_out(app):  # app: every model is imported
     found = user_foreign_keys()
     assert not set(EXPORTED) & set(NOT_EXPORTED)
     missing = sorted(found - set(EXPORTED) - set(NOT_EXPORTED))

@@ -86,6 +86,8 @@ class Membership(db.Model):
     joined_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     agreements_accepted_at = mapped_column(UTCDateTime)
     muted_until = mapped_column(UTCDateTime)
+    # When the member last opened the community or one of its threads (for "new since your last visit" at home).
+    last_visited_at = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
     community: Mapped[Community] = relationship()

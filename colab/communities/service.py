@@ -1,5 +1,6 @@
 """Communities, membership, cohorts, threads and posts. No requests here."""
 import re
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, literal
@@ -137,6 +138,32 @@ def staff_roles(community):
     return roles
 
 
+# --- what is new for a member --------------------------------------------------------------------------
+
+VISIT_EVERY = timedelta(minutes=1)  # a member's last visit is written at most this often
+NEW_SHOWN = 99  # "99+ threads with new posts": counting stops there
+
+
+def note_visit(membership):
+    """Remember that the member just looked at the community (None: not a member); True when that changed
+    something to commit."""
+    now = utcnow()
+    if membership is None or membership.pending or \
+            (membership.last_visited_at and now - membership.last_visited_at < VISIT_EVERY):
+        return False
+    membership.last_visited_at = now
+    return True
+
+
+def new_threads(user, community, membership):
+    """How many threads the member may see have posts since their last visit (all of them before a first
+    visit), counting up to NEW_SHOWN + 1."""
+    query = db.select(Thread.id).filter_by(community_id=community.id).where(policy.visible_threads(user, community))
+    if membership.last_visited_at is not None:
+        query = query.where(Thread.last_post_at > membership.last_visited_at)
+    return db.session.scalar(db.select(db.func.count()).select_from(query.limit(NEW_SHOWN + 1).subquery()))
+
+
 # --- cohorts ------------------------------------------------------------------------------------------
 
 def find_cohort(community, cohort_id):
@@ -217,6 +244,9 @@ def add_post(user, thread, body, reply_to=None):
         alert_reviewers(post, "post_held")
     else:
         publish(post)
+    member = policy.memberships(user).get(thread.community_id)
+    if member is not None and not member.pending:  # one's own post is not news to oneself
+        member.last_visited_at = max(post.created_at, member.last_visited_at or post.created_at)
     return post
 
 

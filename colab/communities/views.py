@@ -102,6 +102,8 @@ def show(slug):
     threads = service.threads_page(community, page_arg(), current_app.config["PER_PAGE"],
                                    current_user) if can_view else None
     moderates = policy.can("community.moderate_some", community)  # the whole community or a cohort's space
+    if can_view and service.note_visit(member):  # for "new since your last visit" on the home page
+        db.session.commit()
     return render_template("communities/show.html", community=community, member=member, threads=threads,
                            can_view=can_view, cohorts=service.cohorts_of(community) if can_view else [],
                            upcoming_events=events.upcoming_for(current_user, community=community) if can_view else [],
@@ -192,6 +194,8 @@ def thread(slug, thread_id, form=None, status=200, tools=None):
     act_post = tools.get("act_post")
     page = service.page_of_post(thread, act_post.id, per_page, current_user) if act_post else page_arg()
     posts = service.posts_page(thread, page, per_page, current_user)
+    if service.note_visit(policy.memberships(current_user).get(community.id)):
+        db.session.commit()
     refused = policy.refusal("thread.reply", thread)
     if tools:
         status = 400

@@ -97,13 +97,16 @@ class Outline:
                      if lesson.id not in self.completed_ids and lesson.module_id not in self.locked), None)
 
     def resume(self, enrolment):
-        """Where "Continue" leads: the last lesson seen while it is open and some open lesson is left to do, else
-        the next open lesson to do; None when the course is done or what is left has not opened yet."""
+        """Where "Continue" leads: the last lesson seen while it is open, not done, and some open lesson is left to
+        do; after a lesson marked done, the next open one to do; None when the course is done or what is left has
+        not opened yet."""
         if enrolment.completed_at or self.next_to_do() is None:
             return None
         last = next((lesson for lesson in self.lessons if lesson.id == enrolment.last_lesson_id), None)
         if last is not None and last.module_id not in self.locked:
-            return last
+            if last.id not in self.completed_ids:
+                return last
+            return self.next_to_do(after=last) or self.next_to_do()
         return self.next_to_do()
 
 

@@ -344,11 +344,12 @@ def followed_regions(user):
     return [region for region in regions() if region.id in policy.focal_regions(user)]
 
 
-def followed_cohorts(user):
+def followed_cohorts(user, limit=None):
     """SQL twin of "cohort.dashboard" for the list: the cohorts the user facilitates and, for focal points, the
-    cohorts of their regions (admins reach every other cohort through the region dashboards). Newest first."""
+    cohorts of their regions (admins reach every other cohort through the region dashboards). Newest first; the
+    first `limit` only when given."""
     mine = Cohort.id.in_(sorted(policy.facilitated_cohorts(user))) if user.is_admin else policy.followed_cohorts(user)
     return db.session.execute(
         select(Cohort, Course).join(Course, Course.id == Cohort.course_id)
         .join(Community, Community.id == Cohort.community_id).where(mine)
-        .order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)).all()
+        .order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id).limit(limit)).all()
