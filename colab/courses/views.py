@@ -95,7 +95,7 @@ def overview(course_slug):
                            openings=openings, resume=outline.resume(enrolment) if enrolment else None,
                            panels=service.course_panels(user, course, outline, enrolment) if enrolment else [],
                            offline=offline)
-    return mark_readable_offline(make_response(page), course.title_in(_locale()))
+    return mark_readable_offline(make_response(page))
 
 
 def _package(course, outline, openings):
@@ -137,7 +137,7 @@ def lesson(course_slug, lesson_slug):
     enrolment = service.record_visit(current_user, lesson)
     db.session.commit()
     page, status = _render_lesson(course, lesson, enrolment)
-    return mark_readable_offline(make_response(page, status), lesson.text_in(_locale()).title)
+    return mark_readable_offline(make_response(page, status))
 
 
 @dataclass

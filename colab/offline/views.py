@@ -7,7 +7,6 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user
@@ -49,11 +48,10 @@ def page():
     return response
 
 
-def mark_readable_offline(response, title):
-    """Let the worker keep a course page: on its own, or only when saved in discreet mode; title names it in the
-    list of saved pages (percent-encoded: headers are Latin-1)."""
+def mark_readable_offline(response):
+    """Let the worker keep a course page: on its own, or only when saved in discreet mode (the list of saved pages
+    names each by its <h1>, read from the copy)."""
     response.headers["X-Colab-Offline"] = SAVE if current_user.is_authenticated and current_user.discreet else KEEP
-    response.headers["X-Colab-Title"] = quote(title)
     return response
 
 

@@ -45,11 +45,25 @@
       };
     });
   }
-  var notice = document.querySelector("[data-offline-changes]");
+  var notice = document.querySelector("[data-offline-changes]"), wording = null;
+  // The notice's sentences are on /offline (in the reader's language; the worker keeps a copy), not in every lesson:
+  // fresh when online, else the worker's copy.
+  function words() {
+    wording = wording || fetch("/offline", { credentials: "same-origin" }).catch(function () {
+      return caches.match("/offline");
+    }).then(function (response) { return response ? response.text() : ""; }).then(function (html) {
+      return new DOMParser().parseFromString(html, "text/html").getElementById("offline-strings");
+    });
+    return wording;
+  }
   function show(state, count) {
-    if (!notice || !state) return;
-    notice.hidden = false;
-    notice.textContent = notice.getAttribute("data-" + state).replace("%(num)s", count);
+    if (!notice || !state) return Promise.resolve(null);
+    return words().then(function (found) {
+      if (!found) return null;
+      notice.hidden = false;
+      notice.textContent = found.getAttribute("data-" + state).replace("%(num)s", count);
+      return found;
+    });
   }
   function send(pending) {
     return fetch("/offline/token", { credentials: "same-origin" }).then(function (response) {
@@ -77,14 +91,15 @@
   }
   function showFailed(failed) {
     if (!notice || !failed.length) return;
-    show("failed", failed.length);
-    failed.forEach(function (change) {
-      change.fields.forEach(function (field) {
-        if (!/-text$/.test(field[0]) || !field[1]) return;
-        var copy = notice.appendChild(document.createElement("textarea"));
-        copy.readOnly = true;
-        copy.value = field[1];
-        copy.setAttribute("aria-label", notice.getAttribute("data-copy"));
+    show("failed", failed.length).then(function (found) {
+      failed.forEach(function (change) {
+        change.fields.forEach(function (field) {
+          if (!found || !/-text$/.test(field[0]) || !field[1]) return;
+          var copy = notice.appendChild(document.createElement("textarea"));
+          copy.readOnly = true;
+          copy.value = field[1];
+          copy.setAttribute("aria-label", found.getAttribute("data-copy"));
+        });
       });
     });
   }
@@ -95,7 +110,8 @@
       if (pending.length) show(pending.length === 1 ? "one" : "many", pending.length);
       if (!pending.length || !navigator.onLine) return showFailed(failed);
       return send(pending).then(function () {
-        show("sent", 0);
+        return show("sent", 0);
+      }).then(function () {
         return changes("readonly", function (store) { return store.getAll(); });
       }).then(function (left) {
         showFailed((left || []).filter(function (change) { return change.failed; }));
@@ -113,15 +129,24 @@
           return Promise.all(keys.map(function (key) { return cache.match(key); }));
         });
       });
-    })).then(function (found) {
-      var seen = {}, items = list.querySelector("ul");
-      [].concat.apply([], found).forEach(function (response) {
-        var title = response && response.headers.get("X-Colab-Title");
-        if (!title || seen[response.url]) return;
-        seen[response.url] = true;
+    })).then(function (found) {  // each saved page is listed by its heading, read from the copy itself
+      var seen = {};
+      return Promise.all([].concat.apply([], found).filter(function (response) {
+        var fresh = response && response.headers.get("X-Colab-Offline") && !seen[response.url];
+        if (fresh) seen[response.url] = true;
+        return fresh;
+      }).map(function (response) {
+        return response.text().then(function (html) {
+          var heading = new DOMParser().parseFromString(html, "text/html").querySelector("h1");
+          return { url: response.url, title: heading ? heading.textContent.trim() : response.url };
+        });
+      }));
+    }).then(function (pages) {
+      var items = list.querySelector("ul");
+      pages.forEach(function (page) {
         var link = document.createElement("a");
-        link.href = response.url;
-        link.textContent = decodeURIComponent(title);
+        link.href = page.url;
+        link.textContent = page.title;
         items.appendChild(document.createElement("li")).appendChild(link);
       });
       list.querySelector("[data-saved-empty]").hidden = items.children.length > 0;
