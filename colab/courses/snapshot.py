@@ -107,6 +107,10 @@ class ActivityView:
     def text_in(self, locale):
         return pick(self.texts, locale)[1]
 
+    def language_in(self, locale):
+        """The language text_in(locale) is in (another one when the reader's is missing)."""
+        return pick(self.texts, locale)[0]
+
     def answered_right(self, response):
         """Whether the learner's response chose the right answer."""
         return response.choice is not None and response.choice == self.correct_choice
