@@ -158,8 +158,8 @@ def _load_communities(users, regions, course):
         for dialogue in DIALOGUES[locale]:
             communities.create_thread(facilitator, created[home], dialogue["title"], dialogue["first_post"],
                                       framing=dialogue["framing"], content_note=dialogue["content_note"],
-                                      dialogue=True)
-    communities.create_thread(facilitator, created[FRANCOPHONE[0]], *FRANCOPHONE_WELCOME)
+                                      dialogue=True, language=locale)
+    communities.create_thread(facilitator, created[FRANCOPHONE[0]], *FRANCOPHONE_WELCOME, language="fr")
     for email in FRANCOPHONE_MEMBERS:  # Jean-Paul is made with the cohort: there only when a course is
         member = accounts.find_by_email(email)
         if member is not None:

@@ -188,10 +188,11 @@ def _communities(user):
                              "starts_on": iso(c.starts_on), "ends_on": iso(c.ends_on),
                              "created_at": iso(c.created_at)} for c in cohorts],
         "threads_started": [{"community": t.community.slug, "title": t.title, "dialogue": t.is_dialogue,
-                             "framing": t.framing_source, "content_note": t.content_note,
+                             "framing": t.framing_source, "content_note": t.content_note, "language": t.language,
                              "created_at": iso(t.created_at)} for t in threads],
         "posts": [{"community": p.thread.community.slug, "thread": p.thread.title, "status": p.status,
-                   "text": p.body_source, "created_at": iso(p.created_at), "edited_at": iso(p.edited_at),
+                   "text": p.body_source, "language": p.language, "created_at": iso(p.created_at),
+                   "edited_at": iso(p.edited_at),
                    "earlier_versions": revisions[p.id]} for p in posts],
     }
 

@@ -439,3 +439,22 @@ def test_new_threads_replies_and_edits_are_rate_limited_per_person(client, world
         assert db.session.scalar(db.select(db.func.count()).select_from(Thread)) == 2
     world.sign_in(world.facilitator)  # the limit is per person
     assert client.post(thread_url(world, thread_id) + "reply", data={"body": "Mine"}).status_code == 302
+
+
+def test_a_post_or_thread_in_another_language_is_marked_so(client, world, app):
+    """Each is written in its author's interface language; a reader of another language's page hears it in that
+    language (lang), and a reader of the same language's page gets no mark."""
+    world.sign_in(world.member)
+    client.post("/language", data={"lang": "es"})
+    client.post(f"/communities/{world.open}/threads/new", data={"title": "Escuchar en casa", "body": "¿Qué te ayuda?"})
+    with app.app_context():
+        thread = db.session.scalar(db.select(Thread).filter_by(title="Escuchar en casa"))
+        first = db.session.scalar(db.select(Post).filter_by(thread_id=thread.id))
+        assert thread.language == "es" and first.language == "es"
+    world.sign_in(world.facilitator)  # reads in English
+    client.post(f"{thread_url(world, thread.id)}reply", data={"body": "Listening to my children."})
+    page = text(client.get(thread_url(world, thread.id)))
+    assert '<h1 lang="es">Escuchar en casa</h1>' in page
+    assert '<div class="prose" lang="es"><p>¿Qué te ayuda?</p></div>' in page
+    assert '<div class="prose"><p>Listening to my children.</p></div>' in page
+    assert 'lang="es">Escuchar en casa</a>' in text(client.get(f"/communities/{world.open}/"))

@@ -142,6 +142,9 @@ class Thread(db.Model):
     framing_source: Mapped[str] = mapped_column(Text, default="")
     framing_html: Mapped[str] = mapped_column(HTMLText, default=EMPTY_HTML)
     content_note: Mapped[str] = mapped_column(Text, default="")
+    # The language the title and framing were written in (the opener's interface language), so that a reader of
+    # another language's page hears them in their own (lang); None for threads from before it was kept.
+    language: Mapped[str | None] = mapped_column(String(10))
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     slow_mode_minutes: Mapped[int] = mapped_column(Integer, default=0)
@@ -176,6 +179,7 @@ class Post(db.Model):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(HTMLText)
+    language: Mapped[str | None] = mapped_column(String(10))  # the author's interface language then, as Thread's
     status: Mapped[PostStatus] = mapped_column(choice_type(PostStatus, "post_status"), default=PostStatus.VISIBLE)
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -180,7 +180,8 @@ def lesson_thread(cohort, lesson, locale):
     thread = db.session.scalar(db.select(Thread).filter_by(cohort_id=cohort.id, lesson_id=lesson.id))
     if thread is None:
         title = f"{cohort.name}: {lesson.text_in(locale).title}"
-        thread = Thread(community=cohort.community, cohort=cohort, lesson_id=lesson.id, title=title[:200])
+        thread = Thread(community=cohort.community, cohort=cohort, lesson_id=lesson.id, title=title[:200],
+                        language=lesson.text_in(locale).locale)
         db.session.add(thread)
         db.session.flush()
     return thread
@@ -211,32 +212,34 @@ def threads_page(community, page, per_page, viewer, cohort=None):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def create_thread(user, community, title, body, framing="", content_note="", dialogue=False, cohort=None):
+def create_thread(user, community, title, body, framing="", content_note="", dialogue=False, cohort=None,
+                  language=None):
     """Open a thread with its first post; dialogue threads carry framing text and a content note. A thread whose
     first post is held waits with it: only its author and moderators see it until a moderator approves. A dialogue
-    in a cohort's space may be opened by the cohort's facilitators too (policy "cohort.frame")."""
+    in a cohort's space may be opened by the cohort's facilitators too (policy "cohort.frame"). language: what the
+    title, framing and first post are written in."""
     if dialogue and cohort is not None:
         policy.ensure("cohort.frame", cohort, user)
     else:
         policy.ensure("thread.frame" if dialogue else "thread.create", community, user)
     thread = Thread(community=community, cohort=cohort, author_id=user.id, title=title.strip(),
                     is_dialogue=dialogue, framing_source=framing, framing_html=render(framing),
-                    content_note=content_note.strip())
+                    content_note=content_note.strip(), language=language)
     db.session.add(thread)
     db.session.flush()
     if body.strip():
-        thread.held = add_post(user, thread, body).status == PostStatus.HELD
+        thread.held = add_post(user, thread, body, language=language).status == PostStatus.HELD
     return thread
 
 
-def add_post(user, thread, body, reply_to=None):
+def add_post(user, thread, body, reply_to=None, language=None):
     """Post in a thread: held for a moderator under pre-moderation (moderators are alerted), else published.
-    Raises policy.Refused when the user may not post here now."""
+    Raises policy.Refused when the user may not post here now. language: what the body is written in."""
     policy.ensure("thread.reply", thread, user)
     if reply_to is not None and (reply_to.thread_id != thread.id or not policy.can("post.read", reply_to, user=user)):
         reply_to = None
     held = not policy.can("thread.publish", thread, user=user)
-    post = Post(thread=thread, author_id=user.id, body_source=body, body_html=render(body),
+    post = Post(thread=thread, author_id=user.id, body_source=body, body_html=render(body), language=language,
                 reply_to=reply_to, status=PostStatus.HELD if held else PostStatus.VISIBLE)
     db.session.add(post)
     db.session.flush()

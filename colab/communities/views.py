@@ -171,7 +171,7 @@ def new_thread(slug):
             thread = service.create_thread(
                 current_user, community, form.title.data, form.body.data or "", dialogue=dialogue,
                 framing=form.framing.data if dialogue else "",
-                content_note=(form.content_note.data or "") if dialogue else "")
+                content_note=(form.content_note.data or "") if dialogue else "", language=str(get_locale()))
             db.session.commit()
             if thread.held:
                 flash(_("Thank you. Your thread will appear once a facilitator approves it."), "info")
@@ -228,7 +228,7 @@ def reply(slug, thread_id):
         form.body.errors.append(_refusal_message(refused))
     elif valid:
         reply_to = service.find_post(thread_, parse_int(request.form.get("reply_to")) or 0)
-        post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to)
+        post = service.add_post(current_user, thread_, form.body.data, reply_to=reply_to, language=str(get_locale()))
         db.session.commit()
         if post.status == PostStatus.HELD:
             flash(_("Thank you. Your post will appear once a facilitator approves it."), "info")
