@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app colab
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test install install-dev translations db content demo chromium vnu wrk bench bench-inprocess clean extract
+.PHONY: run dev test install install-dev translations db content demo chromium vnu lighthouse wrk bench bench-inprocess clean extract
 
 run: install translations db content demo ## Set up everything and serve on http://127.0.0.1:5000 as in production
 	COLAB_DEVELOPMENT=1 COLAB_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
@@ -56,6 +56,9 @@ chromium: ## Install Debian's Chromium for the browser tests (needs root; never 
 
 vnu: ## Install the Nu Html Checker (npm's vnu-jar) that checks every page the browser tests render
 	@bash scripts/install-vnu
+
+lighthouse: install ## Lighthouse on the main pages, mobile mode (serve the demo first: make run)
+	$(BIN)/python scripts/lighthouse.py --base http://$(HOST):$(PORT)
 
 wrk: ## Install Debian's wrk for the HTTP benchmark (needs root)
 	@bash scripts/install-wrk
