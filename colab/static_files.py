@@ -1,9 +1,11 @@
 """Static files: URLs that carry a hash of the file so browsers keep them for a year, served from memory already
 compressed at the strongest level (once per process and file, not on each request), with the few headers a
-stylesheet or script needs; and small icons inlined into the page as data: URIs (one request fewer)."""
+stylesheet or script needs (a stylesheet's url() of another static file gets its hash too); and the icon inlined
+into the offline page as a data: URI."""
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +32,26 @@ class StaticFile:
 def _load(path, mtime):
     data = Path(path).read_bytes()
     mimetype = _mimetype(path)
+    if mimetype.startswith("text/css"):
+        data = _versioned_urls(data, Path(path).parent)
     bodies = {"identity": data}
     if mimetype.startswith("text/") or mimetype.endswith(("javascript", "svg+xml")):
         bodies["br"] = brotli.compress(data, quality=11)
         bodies["gzip"] = gzip.compress(data, compresslevel=9, mtime=0)
         bodies = {name: body for name, body in bodies.items() if len(body) <= len(data)}
     return StaticFile(mimetype, hashlib.sha256(data).hexdigest()[:12], bodies)
+
+
+_CSS_URL = re.compile(rb"url\(([a-z0-9_-]+\.svg)\)")
+
+
+def _versioned_urls(css, folder):
+    """url(icon.svg) in a stylesheet becomes url(icon.svg?v=<hash>): the very URL static_url() gives a page, so the
+    browser fetches the file once for both and keeps it a year."""
+    def versioned(match):
+        other = folder / match.group(1).decode()
+        return b"url(%s?v=%s)" % (match.group(1), _load(str(other), other.stat().st_mtime).digest.encode())
+    return _CSS_URL.sub(versioned, css)
 
 
 def _mimetype(path):

@@ -264,4 +264,4 @@ def test_the_stylesheet_prints_the_certificate_alone_on_a4_or_letter(client):
         assert selector in hidden, selector
     assert re.search(r"\.certificate \{[^}]*border:", print_rules)
     assert re.search(r"@page \{ margin: \d+mm \d+mm; \}", css)  # no size: the browser's A4 or Letter
-    assert not re.search(r"url\((?!\"data:image/svg\+xml,)", css)  # nothing fetched: the logo is inside the stylesheet
+    assert not re.search(r"url\((?!icon\.svg\?v=\w+\))", css)  # nothing but the logo, the page's own icon

@@ -19,8 +19,8 @@ def test_the_worker_is_served_for_the_whole_site_and_revalidated(client):
     assert "__VERSION__" not in script and "__SHELL__" not in script
     version = re.search(r'var VERSION = "(\w+)"', script).group(1)
     shell = re.search(r"var SHELL_FILES = (\[.*?\]);", script).group(1)
-    assert re.fullmatch(r'\["/static/style\.css\?v=\w+", "/static/colab\.js\?v=\w+", "/static/offline\.js\?v=\w+"\]',
-                        shell)
+    assert re.fullmatch(r'\["/static/style\.css\?v=\w+", "/static/colab\.js\?v=\w+", "/static/offline\.js\?v=\w+", '
+                        r'"/static/icon\.svg\?v=\w+"\]', shell)
     assert client.get("/sw.js").get_data(as_text=True).count(version) == 1  # the same version on every visit
 
 

@@ -23,7 +23,8 @@ def test_the_stylesheet_comes_brotli_compressed_and_kept_for_a_year(app, client,
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
     with open(app.static_folder + "/style.css", "rb") as source:
         original = source.read()
-    assert brotli.decompress(response.data) == original
+    served = brotli.decompress(response.data)  # the file, with the hash of the icon it draws added to its url()
+    assert re.sub(rb"\?v=\w+\)", b")", served) == original and served != original
     assert len(response.data) < len(original) / 4
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Type"] == "text/css; charset=utf-8"
@@ -83,3 +84,12 @@ def test_pages_vary_by_language_header_only_for_people_not_signed_in(client, aut
     auth.as_new_user(locale="es")  # their language is their account's, whatever the browser sends
     page = client.get("/courses/", headers={"Accept-Language": "fr"})
     assert page.headers["Vary"] == "Cookie, Accept-Encoding" and '<html lang="es"' in page.get_data(as_text=True)
+
+
+def test_the_logo_in_the_stylesheet_is_the_icon_the_page_links_so_it_is_fetched_once(client):
+    page = client.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)">', page).group(1)
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', page).group(1)
+    css = client.get(stylesheet).get_data(as_text=True)
+    logo = re.search(r"\.brand::before \{[^}]*url\(([^)]+)\)", css).group(1)
+    assert "/static/" + logo == icon  # the same address: one request, kept a year

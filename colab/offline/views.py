@@ -17,7 +17,7 @@ from ..static_files import static_url
 
 bp = Blueprint("offline", __name__)
 WORKER = Path(__file__).with_name("sw.js")
-SHELL = ("style.css", "colab.js", "offline.js")  # what every saved page needs, cached when the worker installs
+SHELL = ("style.css", "colab.js", "offline.js", "icon.svg")  # what every saved page needs (the icon: the logo)
 KEEP, SAVE = "keep", "save"
 
 
