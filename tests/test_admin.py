@@ -186,6 +186,13 @@ def test_a_filter_with_an_unknown_value_says_so_and_is_ignored(client, auth, peo
     assert "Not a valid choice" in page and len(listed_names(page)) == 5
 
 
+def test_a_search_that_finds_no_one_says_so_and_offers_to_clear_it(client, auth, people):
+    auth.as_new_user(display_name="Ada Admin", is_admin=True)
+    page = text(client.get("/admin/users", query_string={"q": "nobody-by-this-name"}))
+    assert "No one matches these filters." in page and listed_names(page) == []
+    assert page.count('href="/admin/users">Clear the filters</a>') == 2  # under the form, and in the empty table
+
+
 @pytest.mark.parametrize("app_config", [{"PER_PAGE": 1}], ids=["1-per-page"])
 def test_the_pages_keep_the_filters(client, auth, people):
     auth.as_new_user(display_name="Ada Admin", is_admin=True)
