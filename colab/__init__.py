@@ -120,6 +120,7 @@ def _register_blueprints(app):
     from .notifications import email as notification_email
     from .notifications import email_views
     from .notifications.views import bp as notifications_bp
+    from .offline import service as offline_service
     from .offline import views as offline_views
     from .publishing import views as publishing_views
     from .reports import views as report_views
@@ -146,6 +147,8 @@ def _register_blueprints(app):
     survey_service.register()  # the surveys' content sync step and their cards on lesson and course pages
     if notification_email.schedule_due_digests not in jobs.TICK_STEPS:
         jobs.TICK_STEPS.append(notification_email.schedule_due_digests)
+    if offline_service.forget_old_changes not in jobs.TICK_STEPS:
+        jobs.TICK_STEPS.append(offline_service.forget_old_changes)
     resource_panels.register()  # "From the library" under a lesson, and the suggesters' notifications
     if feedback_panels.lesson_panels not in courses.LESSON_PANEL_PROVIDERS:
         courses.LESSON_PANEL_PROVIDERS.append(feedback_panels.lesson_panels)

@@ -1,12 +1,15 @@
 """What the service worker may keep, as the server tells it: course pages only, never a community, the account or
 anything about other people; discreet mode keeps nothing unasked; the offline page names nobody."""
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import factories
 
+from colab import jobs
 from colab.accounts.models import User
 from colab.extensions import db
+from colab.models_base import utcnow
+from colab.offline.models import OfflineChange
 
 COURSE = "/courses/listening-basics/"
 LESSON = f"{COURSE}why-listen/"
@@ -140,3 +143,16 @@ def test_the_queue_gets_a_fresh_token_only_when_signed_in(client, auth):
     auth.as_new_user()
     response = client.get("/offline/token")
     assert response.headers["Cache-Control"] == "no-store" and len(response.get_json()["csrf_token"]) > 20
+
+
+def test_the_ids_of_changes_are_forgotten_after_thirty_days(client, app, content, auth):
+    """Co-Lab keeps no lasting trace of when someone studied offline: each jobs tick drops ids older than 30 days."""
+    auth.as_new_user()
+    for change_id in ("old-change-01", "new-change-01"):
+        client.post(f"{LESSON}complete", headers={"X-Colab-Change": change_id})
+    with app.app_context():
+        old = db.session.scalar(db.select(OfflineChange).filter_by(change_id="old-change-01"))
+        old.received_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+        jobs.tick()
+        assert list(db.session.scalars(db.select(OfflineChange.change_id))) == ["new-change-01"]

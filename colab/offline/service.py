@@ -1,15 +1,25 @@
 """Exactly once for what a device sends from its offline queue (colab/static/colab.js replays it with the header
 X-Colab-Change: <id>)."""
 import re
+from datetime import timedelta
 
 from flask import abort, request
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..models_base import utcnow
 from .models import OfflineChange
 
 CHANGE_HEADER = "X-Colab-Change"
 CHANGE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+# A device resends a change within minutes (a retry, a second tab); its id is kept this long, then forgotten, so that
+# Co-Lab does not keep a trace of when each person studied offline.
+KEEP_CHANGE_IDS = timedelta(days=30)
+
+
+def forget_old_changes():
+    """Drop the ids of changes received more than KEEP_CHANGE_IDS ago (a step of every jobs tick)."""
+    db.session.execute(db.delete(OfflineChange).where(OfflineChange.received_at < utcnow() - KEEP_CHANGE_IDS))
 
 
 def first_time(user):
