@@ -24,11 +24,6 @@ def find_course(slug):
     return snapshot.current().course(slug)
 
 
-def course_view(course):
-    """The read-only view of a course given as a model row or a view."""
-    return snapshot.current().course_by_id(course.id)
-
-
 def find_lesson(course, slug):
     """The live lesson of that slug in the course (a model row or a view) as a read-only view, or None."""
     return snapshot.current().lesson(course.id, slug)

@@ -125,23 +125,24 @@ class Snapshot:
         self.by_id = {}  # course id: CourseView
         self.lessons = {}  # lesson id: LessonView
         self.modules = {}  # module id: ModuleView
+        self.live_by_slug = {}  # (course id, lesson slug): the live LessonView
         for row in db.session.scalars(db.select(Course)):
             self.by_id[row.id] = CourseView(row)
             if not row.archived:
                 self.courses[row.slug] = self.by_id[row.id]
-        modules = self.modules
         if self.by_id:
             ids = list(self.by_id)
             for row in db.session.scalars(db.select(Module).where(Module.course_id.in_(ids))
                                           .order_by(Module.position, Module.id)):
-                course = self.by_id[row.course_id]
-                modules[row.id] = ModuleView(row, course)
-                course.modules.append(modules[row.id])
+                module = self.modules[row.id] = ModuleView(row, self.by_id[row.course_id])
+                module.course.modules.append(module)
             for row in db.session.execute(db.select(Lesson.__table__).where(Lesson.course_id.in_(ids))
                                           .order_by(Lesson.position, Lesson.id)):
-                module = modules[row.module_id]
-                self.lessons[row.id] = LessonView(row, module.course, module)
-                module.lessons.append(self.lessons[row.id])
+                module = self.modules[row.module_id]
+                lesson = self.lessons[row.id] = LessonView(row, module.course, module)
+                module.lessons.append(lesson)
+                if not lesson.archived:
+                    self.live_by_slug[lesson.course_id, lesson.slug] = lesson
             self._texts_and_activities()
 
     def _texts_and_activities(self):
@@ -161,11 +162,7 @@ class Snapshot:
 
     def lesson(self, course_id, slug):
         """The live lesson of that slug in the course, or None."""
-        course = self.by_id.get(course_id)
-        if course is None:
-            return None
-        return next((lesson for module in course.modules for lesson in module.lessons
-                     if lesson.slug == slug and not lesson.archived), None)
+        return self.live_by_slug.get((course_id, slug))
 
     def live_lessons(self, course_id):
         """The course's lessons that are live, in live modules, in course order."""

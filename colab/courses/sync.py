@@ -3,6 +3,7 @@
 Other features store their part of a course folder (surveys, the facilitator guide) through CONTENT_SYNC_STEPS,
 so courses need not know their models."""
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ..extensions import db
@@ -138,20 +139,24 @@ def _rendered(source, ready):
 def _prerender(specs, workers):
     """{Markdown source: SafeHTML} of the lesson files that changed since the last sync (as their stored digests
     say), rendered ahead of the upsert in several processes when there are many; else {} (rendered as met)."""
-    known = {(course, lesson, locale): digest for course, lesson, locale, digest in db.session.execute(
-        db.select(Course.slug, Lesson.slug, LessonText.locale, LessonText.source_digest)
-        .join(Lesson, Lesson.course_id == Course.id).join(LessonText, LessonText.lesson_id == Lesson.id))}
+    if workers < 2:
+        return {}
+    stored = defaultdict(dict)  # (course slug, lesson slug): {locale: digest of the file last rendered}
+    for course, lesson, locale, digest in db.session.execute(
+            db.select(Course.slug, Lesson.slug, LessonText.locale, LessonText.source_digest)
+            .join(Lesson, Lesson.course_id == Course.id).join(LessonText, LessonText.lesson_id == Lesson.id)):
+        stored[course, lesson][locale] = digest
     sources = []
     for spec in specs:
         for slug, versions in spec.lessons.items():
-            changed = [locale for locale, version in versions.items()
-                       if known.get((spec.slug, slug, locale)) != version.digest]
+            known = stored.get((spec.slug, slug), {})
+            changed = [locale for locale, version in versions.items() if known.get(locale) != version.digest]
             sources += [versions[locale].body for locale in changed]
-            if changed or any(key[:2] == (spec.slug, slug) and key[2] not in versions for key in known):
+            if changed or set(known) != set(versions):  # as _sync_lesson decides to write the activities again
                 sources += [piece for version in versions.values() for activity in version.activities
                             for piece in (activity.prompt, *(part for choice in activity.choices for part in choice))]
     sources = list(dict.fromkeys(sources))  # the same text (a repeated feedback) is rendered once
-    if workers < 2 or len(sources) < PARALLEL_FROM:
+    if len(sources) < PARALLEL_FROM:
         return {}
     return dict(zip(sources, render_all(sources, workers), strict=True))
 
