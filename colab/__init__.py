@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from . import config, jobs, low_data, policy
 from .compact_templates import CompactLoader
+from .config import CONTENT_SECURITY_POLICY
 from .dates import date_filter, datetime_filter
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import LANGUAGES, select_locale, select_timezone
@@ -176,10 +177,11 @@ def _register_template_helpers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if request.endpoint != "static":  # a stylesheet or a script is not framed, nor links anywhere
             response.headers.setdefault("Referrer-Policy", "same-origin")
-            response.headers.setdefault("X-Frame-Options", "DENY")
+            # No X-Frame-Options: frame-ancestors 'none' forbids framing in every browser that runs Co-Lab, and
+            # each header is paid for on every page by a learner on a costly connection.
             response.headers.setdefault(  # scripts, styles and the rest fall back to default-src: only our own
                 "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+                CONTENT_SECURITY_POLICY)
         if app.config["SESSION_COOKIE_SECURE"] and app.config["HSTS_SECONDS"]:
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 
 from . import home as home_blocks
 from . import low_data
+from .accounts.forms import QUICK_EXIT
 from .courses import service as courses
 from .events import listing as events
 from .extensions import db
@@ -23,7 +24,7 @@ def home():
     """Signed out: what Co-Lab is, for whom, and its courses. Signed in: the person's next steps, each block
     leading to its full page."""
     if not current_user.is_authenticated:
-        return render_template("site/home.html", courses=courses.catalogue())
+        return render_template("site/home.html", courses=courses.catalogue(), quick_exit_help=QUICK_EXIT)
     return render_template("site/home.html", courses=courses.catalogue(),
                            my_courses=home_blocks.my_courses(current_user),
                            my_cohorts=home_blocks.my_cohorts(current_user),

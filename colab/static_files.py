@@ -1,4 +1,5 @@
 """Static files: URLs that carry a hash of the file so browsers keep them for a year, served from memory already
+minified (a stylesheet or script without the comments and layout kept for the people who edit it) and
 compressed at the strongest level (once per process and file, not on each request), with the few headers a
 stylesheet or script needs (a stylesheet's url() of another static file gets its hash too); and the icon inlined
 into the offline page as a data: URI."""
@@ -12,6 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import brotli
+import rcssmin
+import rjsmin
 from flask import Response, abort, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
@@ -33,7 +36,9 @@ def _load(path, mtime):
     data = Path(path).read_bytes()
     mimetype = _mimetype(path)
     if mimetype.startswith("text/css"):
-        data = _versioned_urls(data, Path(path).parent)
+        data = _versioned_urls(rcssmin.cssmin(data), Path(path).parent)
+    elif "javascript" in mimetype:
+        data = rjsmin.jsmin(data)
     bodies = {"identity": data}
     if mimetype.startswith("text/") or mimetype.endswith(("javascript", "svg+xml")):
         bodies["br"] = brotli.compress(data, quality=11)

@@ -259,9 +259,9 @@ def test_the_stylesheet_prints_the_certificate_alone_on_a4_or_letter(client):
     with client.get(stylesheet) as response:
         css = response.get_data(as_text=True)
     print_rules = css[css.index("@media print"):]
-    hidden = print_rules[:print_rules.index("display: none")]
+    hidden = print_rules[:print_rules.index("display:none")]  # the stylesheet is served minified
     for selector in (".quick-exit-bar", ".site-header", ".site-footer", "nav", "form", ".certificate-tools"):
         assert selector in hidden, selector
-    assert re.search(r"\.certificate \{[^}]*border:", print_rules)
-    assert re.search(r"@page \{ margin: \d+mm \d+mm; \}", css)  # no size: the browser's A4 or Letter
+    assert re.search(r"\.certificate\{[^}]*border:", print_rules)
+    assert re.search(r"@page\{margin:\d+mm \d+mm\}", css)  # no size: the browser's A4 or Letter
     assert not re.search(r"url\((?!icon\.svg\?v=\w+\))", css)  # nothing but the logo, the page's own icon

@@ -164,4 +164,5 @@ def test_a_lesson_shown_in_another_language_is_marked_so_wherever_it_appears(cli
     activities = text(client.get(LESSON)).split('class="activities"')[1]
     assert re.search(r'<div class="prose" lang="en"><p>When did you last feel truly', activities)  # the reflection
     assert re.search(r'<(legend|div class="prose question"[^>]*) lang="en"', activities)  # the self-check's question
-    assert re.search(r'<label for="a-listening-purpose-choice-0" lang="en">', activities)
+    assert re.search(r'<label class="choice" lang="en"><input type="radio" id="a-listening-purpose-choice-0"',
+                     activities)

@@ -1,5 +1,6 @@
 """The home page leads each person to their next step: courses with progress, cohorts with the next opening,
 communities with what is new since the last visit, queues and cohorts for those who run them."""
+import re
 from datetime import date, timedelta
 
 import factories
@@ -81,3 +82,15 @@ def test_a_facilitator_sees_the_cohorts_they_follow_and_what_waits_for_review(cl
     page = text(client.get("/"))
     assert "Cohorts I follow" in page and "Evening circle" in page and 'href="/dashboards/cohorts/' in page
     assert "Waiting for you" in page and 'href="/moderation/"' in page
+
+
+def test_the_home_page_has_a_picture_that_follows_the_colour_scheme_and_says_nothing_to_a_screen_reader(client):
+    page = text(client.get("/"))
+    picture = re.search(r'<img class="home-picture" src="([^"]+)" alt="" width="320" height="128">', page)
+    assert picture, "no picture, or one a screen reader would announce, or one that shifts the page as it loads"
+    served = client.get(picture.group(1))
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    svg = served.get_data(as_text=True)
+    assert "@media (prefers-color-scheme:dark)" in svg and "<script" not in svg and "href" not in svg
+    assert "Taking part safely" in page

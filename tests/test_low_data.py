@@ -72,3 +72,14 @@ def test_discussions_come_in_shorter_pages(client, world, app):  # noqa: F811 - 
     first = text(client.get(thread_url(world, thread_id)))
     assert first.count('class="post post-') == 10 and "Post number 8<" in first and "Post number 9<" not in first
     assert "Post number 13<" in text(client.get(thread_url(world, thread_id) + "?page=2"))
+
+
+def test_the_pictures_are_left_out_in_low_data_mode(client, content, auth):
+    """The home page's picture and an empty list's are decoration: a reader saving data does not download them."""
+    auth.as_new_user()
+    home, search = "/", "/search?q=nothing-matches-this"
+    assert 'src="/static/together.svg?v=' in text(client.get(home))
+    assert 'src="/static/quiet.svg?v=' in text(client.get(search))
+    client.post("/low-data", data={"on": "1", "next": home})
+    assert "together.svg" not in text(client.get(home)) and "quiet.svg" not in text(client.get(search))
+    assert "Nothing found." in text(client.get(search))  # the message stays

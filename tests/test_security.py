@@ -183,6 +183,21 @@ def test_every_page_has_a_plain_link_to_leave_quickly(client, path):
     assert link and link.group(1).startswith("https://") and "Leave quickly" in page
 
 
+def test_what_leave_quickly_does_is_said_where_a_newcomer_and_a_member_look(client, auth):
+    """Not in a tooltip on every page (touch screens never show it): on the home page and beside discreet mode."""
+    escape = "pressing Escape twice does the same"
+    assert escape in client.get("/").get_data(as_text=True)
+    assert escape not in client.get("/courses/").get_data(as_text=True)
+    auth.as_new_user()
+    account = client.get("/account").get_data(as_text=True)
+    assert re.search(r'for="discreet"[^<]*</label>\s*<p class="hint"[^>]*>[^<]*' + escape, account)
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page"])
+def test_no_page_can_be_framed_by_another_site(client, path):
+    assert "frame-ancestors 'none'" in client.get(path).headers["Content-Security-Policy"]
+
+
 def test_signed_in_pages_are_not_kept_in_shared_caches(client, auth):
     auth.as_new_user()
     assert client.get("/account").headers["Cache-Control"] in ("private, no-cache", "no-store")

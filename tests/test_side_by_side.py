@@ -74,7 +74,7 @@ def test_answers_and_progress_are_the_same_in_either_language(client, app, reade
         db.session.commit()
     english = client.get(LESSON).get_data(as_text=True)
     assert '<article lang="en" class="lesson">' in english
-    checked = r'id="a-listening-purpose-choice-1" name="a-listening-purpose-choice" value="1"\s+checked'
+    checked = r'<input type="radio" name="a-listening-purpose-choice" value="1" checked>'
     assert re.search(checked, english)
     assert "You marked this lesson as done." in english
 

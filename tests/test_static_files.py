@@ -6,6 +6,7 @@ import re
 
 import brotli
 import pytest
+import rcssmin
 
 from colab.static_files import icon_data_uri, static_url
 
@@ -23,11 +24,24 @@ def test_the_stylesheet_comes_brotli_compressed_and_kept_for_a_year(app, client,
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
     with open(app.static_folder + "/style.css", "rb") as source:
         original = source.read()
-    served = brotli.decompress(response.data)  # the file, with the hash of the icon it draws added to its url()
-    assert re.sub(rb"\?v=\w+\)", b")", served) == original and served != original
+    served = brotli.decompress(response.data)  # the file minified, with the hash of the icon it draws in its url()
+    assert re.sub(rb"\?v=\w+\)", b")", served) == rcssmin.cssmin(original) and b"url(icon.svg?v=" in served
+    assert b"/*" not in served and b"\n  " not in served and len(served) < len(original) * 0.85
     assert len(response.data) < len(original) / 4
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_scripts_come_without_their_comments_and_layout(app, client):
+    """The comments that explain colab.js to the people who edit it stay home: a phone gets the code alone."""
+    with app.test_request_context():
+        url = static_url("colab.js")
+    served = client.get(url).data
+    with open(app.static_folder + "/colab.js", "rb") as source:
+        original = source.read()
+    assert b"//" in original and b"\n    " in original
+    assert b"// " not in served and b"\n    " not in served and len(served) < len(original) * 0.7
+    assert b'document.querySelector("[data-quick-exit]")' in served  # the code itself is all there
 
 
 def test_older_browsers_get_gzip_and_others_the_plain_file(app, client, css_url):
@@ -91,5 +105,5 @@ def test_the_logo_in_the_stylesheet_is_the_icon_the_page_links_so_it_is_fetched_
     icon = re.search(r'<link rel="icon" href="([^"]+)">', page).group(1)
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', page).group(1)
     css = client.get(stylesheet).get_data(as_text=True)
-    logo = re.search(r"\.brand::before \{[^}]*url\(([^)]+)\)", css).group(1)
+    logo = re.search(r"\.brand::before ?\{[^}]*url\(([^)]+)\)", css).group(1)
     assert "/static/" + logo == icon  # the same address: one request, kept a year

@@ -297,8 +297,10 @@ def test_the_pre_survey_card_is_at_the_first_lesson_only_until_answered(app, cli
     auth.as_new_user()
     enrol(client)
     page = text(client.get(FIRST))
-    assert PRE_CARD in page
+    assert PRE_CARD in page and "Before you start" in page
     assert f'href="{PRE}?next=/courses/{COURSE}/why-listen/"' in page
+    intro = "Three quick questions about where you are now."
+    assert intro not in page and intro in text(client.get(PRE))  # on the survey's page, not in every lesson
     assert PRE_CARD not in text(client.get(SECOND))
     assert client.post(PRE, data=ANSWERS).status_code == 302
     assert PRE_CARD not in text(client.get(FIRST))

@@ -97,9 +97,13 @@ def second_language_choices():
             *[SelectChoice(code, language["name"]) for code, language in LANGUAGES.items()]]
 
 
+QUICK_EXIT = _l("“Leave quickly”, at the top of every page, opens a neutral website at once; with JavaScript on, "
+               "pressing Escape twice does the same.")
+
+
 class ProfileForm(ProfileFields):
     discreet = BooleanField(_l("Discreet mode: a neutral tab title and icon, neutral email subjects, and "
-                               "notifications that name no topic"))
+                               "notifications that name no topic"), description=QUICK_EXIT)
     low_data = BooleanField(_l("Low-data mode"), description=_l(
         "For a costly or slow connection: nothing is downloaded in the background (lessons are kept for reading "
         "offline only when you save them), and discussions come in shorter pages."))

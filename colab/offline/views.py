@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from .. import policy
+from ..config import CONTENT_SECURITY_POLICY
 from ..static_files import static_url
 
 bp = Blueprint("offline", __name__)
@@ -45,6 +46,8 @@ def page():
     the script, which reads them from the browser's caches."""
     response = Response(render_template("offline/offline.html"))
     response.headers["Cache-Control"] = "no-cache"
+    # the icon is inside the page, which opens with no connection
+    response.headers["Content-Security-Policy"] = f"img-src 'self' data:; {CONTENT_SECURITY_POLICY}"
     return response
 
 

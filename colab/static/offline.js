@@ -45,7 +45,18 @@
       };
     });
   }
-  var notice = document.querySelector("[data-offline-changes]"), wording = null;
+  // The notice goes above a lesson, made here rather than sent empty in every lesson; it exists (empty, hidden)
+  // before its sentence arrives, so a screen reader announces the sentence.
+  var lesson = document.querySelector(".lesson-page"), notice = null, wording = null;
+  if (lesson) {
+    notice = document.createElement("p");
+    notice.id = "offline-changes";
+    notice.className = "notice";
+    notice.setAttribute("role", "status");
+    notice.tabIndex = -1;
+    notice.hidden = true;
+    lesson.parentNode.insertBefore(notice, lesson);
+  }
   // The notice's sentences are on /offline (in the reader's language; the worker keeps a copy), not in every lesson:
   // fresh when online, else the worker's copy.
   function words() {

@@ -112,7 +112,7 @@ def test_what_a_learner_does_offline_reaches_co_lab_once_when_back_online(new_co
     context.set_offline(True)
     page.goto(f"{COURSE}why-listen/")
     notice = page.locator("#offline-changes")
-    page.locator("#a-listening-purpose-choice-1").check()
+    page.locator("input[name=a-listening-purpose-choice][value='1']").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Check my answer").click()
     expect(notice).to_have_text("1 change is saved on this device, not yet sent. It will be sent when you are online.")
