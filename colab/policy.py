@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import false, or_, true
+from sqlalchemy import Integer, cast, false, literal, null, or_, select, true, union_all
 
 from .accounts.models import User
 from .cohorts.models import CohortFacilitator
@@ -60,35 +60,59 @@ def memberships(user):
     return request_cache("memberships", user.id, compute) if user.is_authenticated else {}
 
 
+class Standing(NamedTuple):
+    """What a person is beyond their memberships, read in one query per request (they are asked on every page:
+    the header's review queue, the lesson's locks, panels and links)."""
+
+    focal_regions: set  # the regions they are a focal point for
+    facilitated_cohorts: set  # the cohorts they facilitate
+    cohort_communities: set  # the communities of those cohorts
+    learner_cohorts: dict  # {course_id: cohort_id} of the courses they take in a cohort
+
+
+def standing(user):
+    if not user.is_authenticated:
+        return Standing(set(), set(), set(), {})
+
+    def compute():
+        none = cast(null(), Integer)
+        rows = db.session.execute(union_all(
+            select(literal("focal"), FocalPoint.region_id, none).where(FocalPoint.user_id == user.id),
+            select(literal("facilitates"), CohortFacilitator.cohort_id, Cohort.community_id)
+            .join(Cohort, Cohort.id == CohortFacilitator.cohort_id).where(CohortFacilitator.user_id == user.id),
+            select(literal("learns"), Enrolment.course_id, Enrolment.cohort_id)
+            .where(Enrolment.user_id == user.id, Enrolment.cohort_id.is_not(None))))
+        found = Standing(set(), set(), set(), {})
+        for kind, first, second in rows:
+            if kind == "focal":
+                found.focal_regions.add(first)
+            elif kind == "facilitates":
+                found.facilitated_cohorts.add(first)
+                found.cohort_communities.add(second)
+            else:
+                found.learner_cohorts[first] = second
+        return found
+    return request_cache("standing", user.id, compute)
+
+
 def focal_regions(user):
     """The ids of the regions the user is a focal point for."""
-    def compute():
-        return set(db.session.scalars(db.select(FocalPoint.region_id).filter_by(user_id=user.id)))
-    return request_cache("focal", user.id, compute) if user.is_authenticated else set()
+    return standing(user).focal_regions
 
 
 def facilitated_cohorts(user):
     """The ids of the cohorts the user facilitates."""
-    def compute():
-        return set(db.session.scalars(db.select(CohortFacilitator.cohort_id).filter_by(user_id=user.id)))
-    return request_cache("cohorts_facilitated", user.id, compute) if user.is_authenticated else set()
+    return standing(user).facilitated_cohorts
 
 
 def cohort_communities(user):
     """The ids of the communities in which the user facilitates a cohort."""
-    def compute():
-        return set(db.session.scalars(db.select(Cohort.community_id).join(CohortFacilitator)
-                                      .where(CohortFacilitator.user_id == user.id)))
-    return request_cache("cohort_communities", user.id, compute) if user.is_authenticated else set()
+    return standing(user).cohort_communities
 
 
 def learner_cohorts(user):
     """{course_id: cohort_id} for the courses the user takes within a cohort."""
-    def compute():
-        rows = db.session.execute(db.select(Enrolment.course_id, Enrolment.cohort_id)
-                                  .where(Enrolment.user_id == user.id, Enrolment.cohort_id.is_not(None)))
-        return dict(rows.all())
-    return request_cache("cohorts_learning", user.id, compute) if user.is_authenticated else {}
+    return standing(user).learner_cohorts
 
 
 def forget(user):

@@ -13,12 +13,31 @@ from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 
 from colab import create_app
 from colab.accounts import service as accounts
 from colab.accounts.models import Region
 from colab.courses.sync import sync_content
 from colab.extensions import db
+
+# --- every test builds its own app: its URL rules' builder functions are compiled once per worker -----------------
+
+_BUILDERS = {}
+_compile_builder = Rule._compile_builder
+
+
+def _shared_builder(self, append_unknown=True):
+    """Werkzeug compiles a function that builds each rule's URL (Python's ast) for every app: four fifths of a
+    test's create_app. The function depends only on the rule's parsed parts, its defaults and append_unknown (the
+    rule itself comes as an argument when it runs), so the same rule in the next test's app reuses it."""
+    key = (tuple(self._trace), repr(sorted((self.defaults or {}).items())), append_unknown)
+    if key not in _BUILDERS:
+        _BUILDERS[key] = _compile_builder(self, append_unknown)
+    return _BUILDERS[key]
+
+
+Rule._compile_builder = _shared_builder
 
 TESTS = Path(__file__).parent
 SAMPLE_CONTENT = TESTS / "fixtures" / "content"
@@ -91,11 +110,32 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def sqlite_url(sqlite_template, tmp_path):
-    """A SQLite database of the test's own (a copy of the worker's template, a few milliseconds), removed after it."""
-    path = tmp_path / "colab.sqlite"
+@pytest.fixture(scope="session")
+def sqlite_content_template(sqlite_template, tmp_path_factory):
+    """The template with the sample course loaded, for the tests that ask for `content`: a copy costs a few
+    milliseconds, a sync a tenth of a second."""
+    folder = tmp_path_factory.mktemp("sqlite-content-template")
+    path = folder / "colab.sqlite"
     shutil.copyfile(sqlite_template, path)
+    application = make_test_app(f"sqlite:///{path}", folder / "instance")
+    with application.app_context():
+        sync_content(SAMPLE_CONTENT)
+        db.session.commit()
+        db.session.remove()
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(request, sqlite_template, tmp_path):
+    """A SQLite database of the test's own (a copy of the worker's template, a few milliseconds; with the sample
+    course already loaded when the test asks for `content`), removed after it."""
+    path = tmp_path / "colab.sqlite"
+    template = request.getfixturevalue("sqlite_content_template") if "content" in request.fixturenames \
+        else sqlite_template
+    shutil.copyfile(template, path)
     yield f"sqlite:///{path}"
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
         (tmp_path / name).unlink(missing_ok=True)
@@ -279,11 +319,12 @@ def auth(client, make_user):
 
 
 @pytest.fixture
-def content(app):
-    """The sample course under tests/fixtures/content, loaded."""
-    with app.app_context():
-        sync_content(SAMPLE_CONTENT)
-        db.session.commit()
+def content(app, backend):
+    """The sample course under tests/fixtures/content, loaded (on SQLite, the database was copied with it)."""
+    if backend != "sqlite":
+        with app.app_context():
+            sync_content(SAMPLE_CONTENT)
+            db.session.commit()
     return SAMPLE_CONTENT
 
 

@@ -116,3 +116,18 @@ def test_the_main_pages_take_as_many_queries_with_five_times_the_data(app, clien
     assert few["search"][1] != many["search"][1]
     assert {name: count for name, (count, _page) in many.items()} == \
         {name: count for name, (count, _page) in few.items()}
+
+
+def test_what_a_person_is_is_read_in_one_query_a_request(app, client, auth, make_user, content):
+    """The header (the review queue), a lesson's locks, panels and links all ask whether the reader is a focal
+    point, facilitates a cohort or learns in one: one query answers all three, once per request."""
+    learner_id, _ = auth.as_new_user()
+    build(app, learner_id, make_user()[0])
+    _count, page = count_queries(app, client, LESSON)
+    with recorded_statements(app) as statements:
+        assert client.get(LESSON).status_code == 200
+    standing = [s for s in statements if "focal_point" in s or "cohort_facilitator" in s
+                or ("FROM enrolment" in s and "cohort_id IS NOT NULL" in s)]
+    assert len(standing) == 1, standing
+    assert all(table in standing[0] for table in ("focal_point", "cohort_facilitator", "enrolment"))
+    assert "Discuss this lesson with Spring" in page  # what the query found reached the page
