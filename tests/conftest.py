@@ -46,6 +46,28 @@ PG_ADMIN_URL = os.environ.get("COLAB_TEST_DATABASE_URL")
 FIRST_USER_ID = 1001  # SQLite: people are numbered apart from other rows, so an id read from the wrong table fails
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL leg runs where the database engine can change the outcome. A module says otherwise with
+    POSTGRESQL = False (what it checks is HTML, forms, files or translations; the ORM sends both engines the same
+    statements), or narrows it with POSTGRESQL_WHEN = {parameter: values} (a table of every route for every role:
+    on PostgreSQL, the roles that reach the most routes and the refusals). Kept off: about a fifth of the leg, which
+    CI's two cores could not afford on a slow day."""
+    dropped = [item for item in items if _postgresql_adds_nothing(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in set(dropped)]
+
+
+def _postgresql_adds_nothing(item):
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    if params.get("backend") != "postgresql":
+        return False
+    if getattr(item.module, "POSTGRESQL", True) is False:
+        return True
+    return any(name in params and params[name] not in values
+               for name, values in getattr(item.module, "POSTGRESQL_WHEN", {}).items())
+
+
 def pytest_report_header(config):
     if PG_ADMIN_URL:
         return f"PostgreSQL leg: throwaway database on {make_url(PG_ADMIN_URL).render_as_string(hide_password=True)}"

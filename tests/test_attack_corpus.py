@@ -7,6 +7,8 @@ from html_safety import ATTACKS, dangerous_markup
 from colab.communities.models import Post
 from colab.extensions import db
 
+POSTGRESQL = False  # the sanitiser and templates against hostile text: HTML in, HTML out (see conftest.py)
+
 
 def _text(response):
     return response.get_data(as_text=True)

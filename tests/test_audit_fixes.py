@@ -19,6 +19,8 @@ from colab.extensions import db
 from colab.markup import SafeHTML, inline, render
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # what an accessibility audit found: markup, headers and wording (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 LESSON = f"{COURSE}why-listen/"
 SELFCHECK = f"{LESSON}activities/listening-purpose"

@@ -12,6 +12,8 @@ from colab.courses.models import LessonText
 from colab.extensions import db
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # a certificate's page, its print rules and its code (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 CERTIFICATE = COURSE + "certificate"
 LESSONS = ("why-listen", "listening-to-disagree", "listening-in-groups")

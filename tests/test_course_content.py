@@ -9,6 +9,8 @@ import yaml
 from colab.courses.loader import ContentError, read_content
 from colab.i18n import LANGUAGES
 
+POSTGRESQL = False  # the course's own files (see conftest.py)
+
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "content"
 FOUNDATION, DIALOGUES = "power-patriarchy-feminism", "respectful-dialogues"

@@ -10,6 +10,8 @@ from colab.communities.models import Community, Post, Thread
 from colab.extensions import db
 from colab.moderation.models import ModerationAction
 
+POSTGRESQL = False  # forms shown again with what was typed and what to fix (see conftest.py)
+
 SAY_WHY = "Say why: the author and the audit log will see it."
 
 

@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from colab.cli import EXTRACT_KEYWORDS
 from colab.i18n import LANGUAGES
 
+POSTGRESQL = False  # translations and dates in the reader's language (see conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = parse_keywords(EXTRACT_KEYWORDS)  # what `flask translate extract` looks for, in babel's form
 TRANSLATED = [code for code in LANGUAGES if code != "en"]

@@ -16,6 +16,8 @@ from colab.events.models import CalendarFeed, Event
 from colab.extensions import db
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # the calendar feeds' format (see conftest.py)
+
 FEED_URL = re.compile(r'value="http://colab\.test(/calendar/feeds/[^"/]+\.ics)"')
 
 

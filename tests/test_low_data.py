@@ -6,6 +6,8 @@ from test_threads import add_posts, thread_url
 from colab.accounts.models import User
 from colab.extensions import db
 
+POSTGRESQL = False  # what low-data mode leaves out of a page (see conftest.py)
+
 TURN_ON = "Use less data (low-data mode)"
 TURN_OFF = "Low-data mode is on: turn it off"
 

@@ -10,6 +10,8 @@ from colab.courses.models import Response
 from colab.extensions import db
 from colab.markup import HTMLInJSON, SafeHTML, render
 
+POSTGRESQL = False  # the Markdown and sanitising door (see conftest.py)
+
 ATTACKS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

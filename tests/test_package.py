@@ -19,6 +19,8 @@ from colab.communities.models import Pacing
 from colab.courses.sync import sync_content
 from colab.extensions import db
 
+POSTGRESQL = False  # the offline zip of a course: files and their HTML (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 PACKAGE = COURSE + "package.zip"
 WHY_LISTEN = "01-first-steps/01-why-listen.html"

@@ -15,6 +15,8 @@ BLUEPRINTS = {"cohorts"}
 # facilitates it; "focal" is a focal point of its region (africa), "other_focal" one of asia; "outsider" is in
 # no community.
 ROLES = ("anonymous", "outsider", "member", "learner", "facilitator", "focal", "other_focal", "admin")
+# On PostgreSQL (conftest.py): the refusals, the cohort's learner and facilitator, and the role that reaches all.
+POSTGRESQL_WHEN = {"role": ("outsider", "learner", "facilitator", "admin")}
 LINK = "https://meet.example.org/secret-room"
 
 # Expected status codes, one per role in ROLES order. 302 for "anonymous" means "sent to sign in".

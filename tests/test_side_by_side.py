@@ -9,6 +9,8 @@ from colab.courses.models import Response
 from colab.extensions import db
 from colab.markup import SafeHTML, render, sections
 
+POSTGRESQL = False  # two languages on one page (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 LESSON = f"{COURSE}why-listen/"
 GROUPS = f"{COURSE}listening-in-groups/"  # written in English only (a documented fallback)

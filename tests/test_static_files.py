@@ -10,6 +10,8 @@ import rcssmin
 
 from colab.static_files import icon_data_uri, static_url
 
+POSTGRESQL = False  # static files and their headers (see conftest.py)
+
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 
 
