@@ -11,6 +11,7 @@ import pytest
 from factories import PASSWORD
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.routing import Rule
@@ -39,6 +40,25 @@ def _shared_builder(self, append_unknown=True):
 
 Rule._compile_builder = _shared_builder
 
+
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the worker's whole run: each test's new app loads them (marshal, a millisecond)
+    instead of compiling them again (a tenth of a second on a test's first pages). A bucket's key holds the
+    template's name and a checksum of its source, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
+
 TESTS = Path(__file__).parent
 SAMPLE_CONTENT = TESTS / "fixtures" / "content"
 IN_CI = os.environ.get("CI") == "true"
@@ -47,11 +67,14 @@ FIRST_USER_ID = 1001  # SQLite: people are numbered apart from other rows, so an
 
 
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL leg runs where the database engine can change the outcome. A module says otherwise with
-    POSTGRESQL = False (what it checks is HTML, forms, files or translations; the ORM sends both engines the same
+    """The PostgreSQL leg runs where the database engine can change the outcome: full-text search, locking and
+    SKIP LOCKED, migrations, query counts and bounded work, the visibility filters of communities, threads,
+    moderation, reflections and the directory, sessions, accounts, personal data, content sync, the dashboards'
+    aggregates, the fuzzer (PostgreSQL refuses the numbers and lengths SQLite stores), the load and kill tests.
+    A module says otherwise with POSTGRESQL = False (its pages and forms send both engines the same plain ORM
     statements), or narrows it with POSTGRESQL_WHEN = {parameter: values} (a table of every route for every role:
-    on PostgreSQL, the roles that reach the most routes and the refusals). Kept off: about a fifth of the leg, which
-    CI's two cores could not afford on a slow day."""
+    on PostgreSQL, the roles that reach the most routes and the refusals). CI's two cores could not afford both
+    engines everywhere on a slow day (28 minutes against 20)."""
     dropped = [item for item in items if _postgresql_adds_nothing(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -100,7 +123,9 @@ def make_test_app(database_url, instance_path, **overrides):
         "SERVER_NAME": "colab.test",
         **overrides,
     }
-    return create_app(config, instance_path=str(instance_path))
+    application = create_app(config, instance_path=str(instance_path))
+    application.jinja_env.bytecode_cache = TEMPLATES
+    return application
 
 
 def build_schema(application):

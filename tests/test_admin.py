@@ -14,6 +14,8 @@ from colab.communities.models import Community, FocalPoint, Membership, Post
 from colab.extensions import db
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # the admin pages (see conftest.py)
+
 ADMIN_PAGES = ["/admin/users", "/admin/courses"]
 
 

@@ -21,6 +21,8 @@ from colab.courses.models import Course, Enrolment, Lesson, LessonProgress
 from colab.extensions import db
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # the cohort pages (pacing's dates: test_pacing) (see conftest.py)
+
 NEW = "/communities/circle/cohorts/new"
 
 

@@ -4,6 +4,8 @@ import re
 from colab.courses.models import Enrolment, Lesson, LessonProgress, Response
 from colab.extensions import db
 
+POSTGRESQL = False  # lessons, answers and progress through the pages (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 LESSON = COURSE + "why-listen/"
 SELFCHECK = COURSE + "why-listen/activities/listening-purpose"

@@ -18,6 +18,8 @@ from colab.events.models import Event, EventScope, EventStatus
 from colab.extensions import db
 from colab.policy import Refused
 
+POSTGRESQL = False  # the calendar's pages (times are converted in Python) (see conftest.py)
+
 BLUEPRINTS = {"calendar"}
 
 

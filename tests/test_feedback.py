@@ -16,6 +16,8 @@ from colab.feedback.models import LessonFeedback
 from colab.models_base import utcnow
 from colab.notifications.models import Notification
 
+POSTGRESQL = False  # lesson feedback and its report (see conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = "/courses/listening-basics/"
 LESSON_PAGE = COURSE + "why-listen/"

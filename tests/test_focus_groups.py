@@ -18,6 +18,8 @@ from colab.focus_groups.models import FocusGroup
 from colab.markup import render
 from colab.surveys import models as survey_models
 
+POSTGRESQL = False  # focus groups' forms and notes (see conftest.py)
+
 BLUEPRINTS = {"focus_groups"}
 CourseGuide = getattr(survey_models, "CourseGuide", None)
 NO_GUIDE_MODEL = "colab.surveys.models has no CourseGuide yet (another helper is writing it): the lead checks this"

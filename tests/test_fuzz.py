@@ -468,7 +468,7 @@ def test_every_form_with_random_and_malformed_input(world):
     for rule in rules:
         if "POST" not in rule.methods:
             continue
-        for role, count in ((ADMIN, 6), (LEARNER, 4), (ANONYMOUS, 1)):
+        for role, count in ((ADMIN, 3), (LEARNER, 2), (ANONYMOUS, 1)):  # FUZZ_SEED=<n> tries others
             fuzz.roles[role].ensure()
             path = fuzz.path(rule)
             for data, label in fuzz.mutated_forms(rule.endpoint, count):
@@ -487,7 +487,7 @@ def test_every_form_with_random_and_malformed_input(world):
         files.setlist("csrf_token", [fuzz.roles[ADMIN].csrf()])
         fuzz.send(ADMIN, "POST", path, "[multipart with odd files]", data=files, content_type="multipart/form-data")
     fuzz.check()
-    assert passed_csrf > 400, "most fuzzed forms with a token should get past the CSRF check to the view"
+    assert passed_csrf > 250, "most fuzzed forms with a token should get past the CSRF check to the view"
 
 
 def test_malformed_bodies_huge_bodies_and_wrong_content_types(world):

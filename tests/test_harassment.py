@@ -16,6 +16,8 @@ from colab.harassment import service as harassment
 from colab.harassment.models import HarassmentReport, ReportStatus
 from colab.notifications.models import Notification
 
+POSTGRESQL = False  # the confidential reports' pages and who reads them (see conftest.py)
+
 NEW = "/reports/harassment/new"
 ALERT = "A new confidential harassment report needs attention."
 MORE = "The reporter added information to a harassment report."

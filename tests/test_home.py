@@ -10,6 +10,8 @@ from test_threads import add_posts
 from colab.communities.models import Post, PostStatus, Thread
 from colab.extensions import db
 
+POSTGRESQL = False  # the home page's blocks (see conftest.py)
+
 
 def hold(app, thread_id):
     """Put a thread and its posts in the review queue, as pre-moderation does."""

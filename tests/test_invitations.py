@@ -24,6 +24,8 @@ from colab.courses.models import Enrolment
 from colab.extensions import db
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # invitation tokens and their pages (see conftest.py)
+
 # Words that would tell a reader of a shared inbox what the invitation is about.
 TOPIC_WORDS = ("listening", "escucha", "circle", "spring", "community", "comunidad", "course", "curso",
                "menengage", "gender", "feminis")

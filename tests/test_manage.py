@@ -18,6 +18,8 @@ from colab.extensions import db
 from colab.i18n import LANGUAGES
 from colab.models_base import utcnow
 
+POSTGRESQL = False  # the community settings pages (see conftest.py)
+
 
 def text(response):
     return html.unescape(response.get_data(as_text=True))

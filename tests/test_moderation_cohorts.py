@@ -271,6 +271,7 @@ def test_who_opens_a_dialogue_in_a_cohort_space(space, app):
 # Roles: a member, the Lusaka cohort's facilitator, the community's facilitator. Threads: the Lusaka cohort's,
 # the Accra cohort's, a general one. Expected statuses per role, in that order.
 ROLES = ("mo", "chipo", "fola")
+POSTGRESQL_WHEN = {"role": ("fola",)}  # on PostgreSQL (conftest.py): the one who moderates every thread here
 POST = "/communities/{slug}/threads/{thread}/posts/{post}"
 TABLE = [
     # (name, method, url, form data, {where: "mo chipo fola"}); where None: the route names no thread

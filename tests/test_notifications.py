@@ -12,6 +12,8 @@ from colab.extensions import db
 from colab.notifications import service as notifications
 from colab.notifications.models import Notification
 
+POSTGRESQL = False  # notifications' pages (see conftest.py)
+
 
 def notifications_of(app, user_id):
     with app.app_context():

@@ -11,6 +11,8 @@ from colab.extensions import db
 from colab.models_base import utcnow
 from colab.offline.models import OfflineChange
 
+POSTGRESQL = False  # the offline reader's pages and queue (see conftest.py)
+
 COURSE = "/courses/listening-basics/"
 LESSON = f"{COURSE}why-listen/"
 

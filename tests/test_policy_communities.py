@@ -18,8 +18,8 @@ from colab.notifications.models import Notification
 BLUEPRINTS = {"communities", "moderation", "harassment", "notifications"}
 # "focal" is a focal point of the community's region (africa), "other_focal" one of asia.
 ROLES = ("anonymous", "outsider", "member", "facilitator", "focal", "other_focal", "admin")
-# On PostgreSQL (conftest.py): the refusals, the community's own moderator and the role that reaches every route.
-POSTGRESQL_WHEN = {"role": ("outsider", "facilitator", "admin")}
+# On PostgreSQL (conftest.py): the refusals and the role that reaches every route.
+POSTGRESQL_WHEN = {"role": ("outsider", "admin")}
 
 # Secrets planted in every world, and who may ever see them in a response.
 THREAD_SECRET, REPORT_SECRET, NOTE_SECRET = "Whispered", "Confided account", "Handler-only note"

@@ -20,6 +20,8 @@ from colab.extensions import db
 from colab.publishing import files, service
 from colab.publishing.models import Publication, PublicationKind, StagedUpload
 
+POSTGRESQL = False  # publishing content from the browser (the sync itself: test_content) (see conftest.py)
+
 SLUG = "listening-basics"
 WHY = "en/first-steps/why-listen.md"
 OLD_LINE = "Listening is where respect begins."

@@ -20,6 +20,8 @@ from colab.focus_groups.models import FocusGroup
 from colab.models_base import utcnow
 from colab.surveys.models import Survey, SurveyAnswer, SurveyKind
 
+POSTGRESQL = False  # the course team's report pages (see conftest.py)
+
 BLUEPRINTS = {"reports"}
 COURSE = "/course-team/listening-basics/"
 LESSON = COURSE + "lessons/why-listen"

@@ -25,6 +25,8 @@ from colab.resources.demo import tiny_pdf
 from colab.resources.models import Resource, ResourceKind, ResourceLanguage, ResourceStatus, ResourceTopic
 from colab.topics import Topic
 
+POSTGRESQL = False  # the library's pages, files and review (see conftest.py)
+
 BLUEPRINTS = {"resources"}
 MAX = 64 * 1024  # the upload limit in these tests
 LOW = 4 * 1024  # files this small are "Low data"

@@ -11,6 +11,8 @@ from colab.communities.models import Membership, Post
 from colab.extensions import db
 from colab.harassment.models import HarassmentReport
 
+POSTGRESQL = False  # headers, cookies, the quick exit (see conftest.py)
+
 HUGE = str(2**63)  # one more than SQLite's largest integer; far above PostgreSQL's INTEGER
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,6 +18,8 @@ from colab.markup import SafeHTML
 from colab.surveys import service
 from colab.surveys.models import CourseGuide, Survey, SurveyAnswer, SurveyKind
 
+POSTGRESQL = False  # surveys, their answers and cards (see conftest.py)
+
 SAMPLE = Path(__file__).parent / "fixtures" / "content"
 COURSE = "listening-basics"
 OVERVIEW = f"/courses/{COURSE}/"
