@@ -1,6 +1,7 @@
 """With COLAB_BROKER_URL set, jobs go through RabbitMQ to a real Celery worker process: a job published after its
 commit runs there once, and a tick hands due jobs to it. Skipped without RabbitMQ, required under CI."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def worker_app(tmp_path_factory):
                                "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue,
                                "--loglevel=INFO"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     yield app
-    worker.terminate()
+    worker.send_signal(signal.SIGQUIT)  # the checks are done: a cold shutdown, not a warm one waiting on the broker
     worker.wait(timeout=20)
     log.close()
     with app.app_context():

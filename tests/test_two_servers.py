@@ -5,6 +5,7 @@ what either publishes. Skipped without PostgreSQL, Redis or RabbitMQ; required u
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -94,8 +95,8 @@ def deployment(tmp_path_factory):
         yield {"env": env, "servers": [f"http://127.0.0.1:{port}" for port in ports], "database": database,
                "outbox": tmp / "instance" / "outbox", "log": tmp / "processes.log"}
     finally:
-        for process in processes:
-            process.terminate()
+        for process in processes:  # the checks are done: a quick stop (gunicorn: SIGINT; Celery: a cold one)
+            process.send_signal(signal.SIGQUIT if "celery" in process.args else signal.SIGINT)
         for process in processes:
             try:
                 process.wait(timeout=20)
