@@ -367,7 +367,8 @@ def auth(client, make_user):
 
 @pytest.fixture
 def content(app, backend):
-    """The sample course under tests/fixtures/content, loaded (on SQLite, the database was copied with it)."""
+    """The sample course under tests/fixtures/content, loaded. On SQLite the test's database was copied with it,
+    because the test names `content` among its fixtures (sqlite_url looks): ask for it that way, not later."""
     if backend != "sqlite":
         with app.app_context():
             sync_content(SAMPLE_CONTENT)
